@@ -1,0 +1,125 @@
+// Package queue holds Sky Port's durable job record, the legal state
+// transitions, the persistent job ID sequence and the Badger store with its
+// indexes. It is the only package that opens Badger.
+package queue
+
+import (
+	"slices"
+	"time"
+)
+
+// InfiniteTime is the TimeLimit of a job without a limit (Slurm's INFINITE).
+const InfiniteTime = -1
+
+// NoArrayTask is the ArrayTaskID of a job that is not an array task.
+const NoArrayTask = -1
+
+// Job is the durable record of one job: everything the shims print and
+// everything the gateway needs to run, recover and account for it. The
+// script and the submit-time environment are kept apart as Blobs, so that
+// the in-memory set of live jobs stays small.
+//
+// Times are UTC wall-clock times; a zero time means "not yet" (Slurm's
+// Unknown/None). Memory is in MiB, CPU time in nanoseconds.
+type Job struct {
+	ID          uint32 `json:"id"`
+	ArrayJobID  uint32 `json:"array_job_id,omitempty"`
+	ArrayTaskID int64  `json:"array_task_id"`
+
+	Name    string `json:"name"`
+	User    string `json:"user"`
+	UID     uint32 `json:"uid"`
+	GID     uint32 `json:"gid"`
+	Group   string `json:"group"`
+	Account string `json:"account"`
+	QOS     string `json:"qos,omitempty"`
+	Cluster string `json:"cluster"`
+
+	Partition  string `json:"partition"`
+	SubmitHost string `json:"submit_host"`
+	SubmitDir  string `json:"submit_dir"`
+	WorkDir    string `json:"work_dir"`
+	// Command is the absolute path of the submitted script file, empty for
+	// --wrap and for a script read from stdin (Slurm prints "(null)").
+	Command string   `json:"command,omitempty"`
+	Args    []string `json:"args,omitempty"`
+	Comment string   `json:"comment,omitempty"`
+
+	// StdOut and StdErr are the absolute output path patterns as submitted
+	// (still holding %j and friends); StdErr empty means "with stdout".
+	StdOut   string `json:"stdout"`
+	StdErr   string `json:"stderr,omitempty"`
+	StdIn    string `json:"stdin"`
+	OpenMode string `json:"open_mode,omitempty"` // "truncate" (default) or "append"
+
+	// Resources as requested. Set* records whether the option was given,
+	// because Slurm exports some variables only then.
+	NTasks         int   `json:"ntasks"`
+	NTasksSet      bool  `json:"ntasks_set,omitempty"`
+	CPUsPerTask    int   `json:"cpus_per_task"`
+	CPUsPerTaskSet bool  `json:"cpus_per_task_set,omitempty"`
+	MinNodes       int   `json:"min_nodes"`
+	MaxNodes       int   `json:"max_nodes"`
+	MemPerNodeMB   int64 `json:"mem_per_node_mb,omitempty"`
+	MemPerCPUMB    int64 `json:"mem_per_cpu_mb,omitempty"`
+	// TimeLimit is in minutes; InfiniteTime means no limit.
+	TimeLimit int64 `json:"time_limit"`
+
+	State        State     `json:"state"`
+	Reason       string    `json:"reason"`
+	Priority     uint32    `json:"priority"`
+	Held         bool      `json:"held,omitempty"`
+	SubmitTime   time.Time `json:"submit_time"`
+	EligibleTime time.Time `json:"eligible_time"`
+	StartTime    time.Time `json:"start_time"`
+	EndTime      time.Time `json:"end_time"`
+
+	// ExitCode and ExitSignal are the job's Slurm "code:signal". Batch*
+	// describe the .batch step (sacct's second row); BatchState is empty
+	// until the step has run.
+	ExitCode      int   `json:"exit_code"`
+	ExitSignal    int   `json:"exit_signal"`
+	BatchState    State `json:"batch_state,omitempty"`
+	BatchExitCode int   `json:"batch_exit_code"`
+	BatchSignal   int   `json:"batch_signal"`
+	MaxRSSKB      int64 `json:"max_rss_kb,omitempty"`
+	TotalCPU      int64 `json:"total_cpu_ns,omitempty"`
+	UserCPU       int64 `json:"user_cpu_ns,omitempty"`
+	SystemCPU     int64 `json:"system_cpu_ns,omitempty"`
+
+	NodeList   string `json:"node_list,omitempty"`
+	AllocCPUs  int    `json:"alloc_cpus,omitempty"`
+	AllocMemMB int64  `json:"alloc_mem_mb,omitempty"`
+	Restarts   int    `json:"restarts"`
+
+	// Desired state, recorded by scancel and acted on by the runner.
+	CancelRequested bool      `json:"cancel_requested,omitempty"`
+	CancelledBy     uint32    `json:"cancelled_by,omitempty"`
+	CancelTime      time.Time `json:"cancel_time,omitempty"`
+
+	// Gate and Handle say where the job runs; Handle is opaque to everyone
+	// but the gate that made it.
+	Gate   string `json:"gate,omitempty"`
+	Handle []byte `json:"handle,omitempty"`
+}
+
+// Blobs are the large, write-once parts of a job, stored apart from the
+// record: the script text and the environment captured at submit time.
+type Blobs struct {
+	Script []byte   `json:"script"`
+	Env    []string `json:"env"`
+	// Options is the submission's options as the gateway encoded them;
+	// opaque to the queue.
+	Options []byte `json:"options,omitempty"`
+}
+
+// Clone returns a deep copy of j, safe to change without touching j.
+func (j *Job) Clone() *Job {
+	c := *j
+	c.Args = slices.Clone(j.Args)
+	c.Handle = slices.Clone(j.Handle)
+	return &c
+}
+
+// IsArrayTask reports whether j is one task of a job array.
+func (j *Job) IsArrayTask() bool { return j.ArrayTaskID != NoArrayTask }
