@@ -1,0 +1,225 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"skyport/compat"
+	"skyport/gateway/api"
+	"skyport/queue"
+)
+
+// Slurm's scancel exit status for "Access/permission denied"
+// (ESLURM_ACCESS_DENIED 2002 & 0xff).
+const exitAccessDenied = 210
+
+func (s *Server) handleScancel(w http.ResponseWriter, r *http.Request) {
+	who, ok := caller(w, r)
+	if !ok {
+		return
+	}
+	var req api.ScancelRequest
+	if !decode(w, r, &req) {
+		return
+	}
+	writeJSON(w, s.scancel(r.Context(), req.Options, who))
+}
+
+// scancel records the cancel (or sends the signal) for every job the
+// options select and returns at once: running jobs end asynchronously.
+// As Slurm 22.05 does, unknown and finished jobs are silent unless -v.
+func (s *Server) scancel(ctx context.Context, o compat.ScancelOptions, who peer) api.ScancelResponse {
+	var resp api.ScancelResponse
+	var errs strings.Builder
+	verbose := o.Verbose > 0
+	filtered := o.Name != "" || o.User != "" || o.Me || o.State != "" || o.Partition != "" || o.Account != ""
+	if len(o.Targets) == 0 {
+		// Filters alone: every active job that matches all of them.
+		var ids []uint32
+		s.mu.RLock()
+		for id, e := range s.live {
+			if !e.job.State.Terminal() && s.matches(e.job, o, who) {
+				ids = append(ids, id)
+			}
+		}
+		s.mu.RUnlock()
+		slices.Sort(ids)
+		if len(ids) == 0 && verbose {
+			errs.WriteString(compat.ScancelNoMatch(o))
+		}
+		for _, id := range ids {
+			spec := strconv.FormatUint(uint64(id), 10)
+			if verbose {
+				errs.WriteString(compat.ScancelVerboseTerminating(spec, o.Full))
+			}
+			if msg, code := s.cancelOne(ctx, id, o, who); msg != "" {
+				resp.Exit = max(resp.Exit, code)
+				if code != 0 || verbose {
+					errs.WriteString(compat.ScancelKillError(spec, msg))
+				}
+			}
+		}
+		resp.Stderr = errs.String()
+		return resp
+	}
+	for _, t := range o.Targets {
+		if verbose {
+			errs.WriteString(compat.ScancelVerboseTerminating(t.Spec, o.Full))
+		}
+		ids := s.targetIDs(t)
+		if len(ids) == 0 {
+			if verbose {
+				errs.WriteString(compat.ScancelKillError(t.Spec, "Invalid job id specified"))
+			}
+			continue
+		}
+		for _, id := range ids {
+			if filtered {
+				j, err := s.store.Get(id)
+				if err != nil || !s.matches(j, o, who) {
+					continue
+				}
+			}
+			msg, code := s.cancelOne(ctx, id, o, who)
+			if msg == "" {
+				continue
+			}
+			resp.Exit = max(resp.Exit, code)
+			if code != 0 || verbose {
+				errs.WriteString(compat.ScancelKillError(t.Spec, msg))
+			}
+		}
+	}
+	resp.Stderr = errs.String()
+	return resp
+}
+
+// targetIDs are the jobs one scancel target names: the job itself, or for
+// an array the tasks it names (all of them without a task list).
+func (s *Server) targetIDs(t compat.ScancelTarget) []uint32 {
+	j, err := s.store.Get(t.JobID)
+	if err != nil {
+		return nil
+	}
+	if j.ArrayJobID == 0 || (len(t.Tasks) == 0 && !t.AllTasks && j.ArrayJobID != j.ID) {
+		return []uint32{j.ID}
+	}
+	var ids []uint32
+	_ = s.store.Scan(context.Background(), queue.Query{IDs: []uint32{j.ArrayJobID}}, func(x *queue.Job) bool {
+		if x.ArrayJobID == j.ArrayJobID && (len(t.Tasks) == 0 || slices.Contains(t.Tasks, x.ArrayTaskID)) {
+			ids = append(ids, x.ID)
+		}
+		return true
+	})
+	return ids
+}
+
+// matches reports whether j passes scancel's filters (-n, -u, --me, -t, -p, -A).
+func (s *Server) matches(j *queue.Job, o compat.ScancelOptions, who peer) bool {
+	switch {
+	case o.Name != "" && j.Name != o.Name:
+		return false
+	case o.Me && j.UID != who.UID:
+		return false
+	case o.User != "" && !o.Me && j.UID != o.UID:
+		return false
+	case o.Partition != "" && !slices.Contains(strings.Split(o.Partition, ","), j.Partition):
+		return false
+	case o.Account != "" && !strings.EqualFold(j.Account, o.Account):
+		return false
+	case o.State != "":
+		st, ok := compat.ParseJobState(o.State)
+		if !ok || string(j.State) != st {
+			return false
+		}
+	}
+	return true
+}
+
+// cancelOne cancels or signals one job. It returns "" on success, else
+// Slurm's reason and scancel's exit status for it (0 for the reasons
+// Slurm reports only with -v).
+func (s *Server) cancelOne(ctx context.Context, id uint32, o compat.ScancelOptions, who peer) (string, int) {
+	var running *queue.Job
+	upd, err := s.store.Update(ctx, id, func(r *queue.Job) error {
+		if who.UID != 0 && who.UID != r.UID {
+			return errAccess
+		}
+		if r.State.Terminal() {
+			return errDone
+		}
+		if o.Signal != 0 && o.Signal != int(syscall.SIGKILL) {
+			if r.State == queue.Pending {
+				return errPendingSignal
+			}
+			running = r.Clone()
+			return errSkip
+		}
+		if r.State == queue.Pending {
+			r.State = queue.Cancelled
+			r.CancelledBy = who.UID
+			r.EndTime = s.now().UTC() // StartTime stays zero: it never ran
+			r.Reason = "None"
+			return nil
+		}
+		if r.CancelRequested {
+			running = r.Clone()
+			return errSkip
+		}
+		r.CancelRequested = true
+		r.CancelledBy = who.UID
+		r.CancelTime = s.now().UTC()
+		running = r.Clone()
+		return nil
+	})
+	switch {
+	case errors.Is(err, errAccess):
+		return "Access/permission denied", exitAccessDenied
+	case errors.Is(err, errDone):
+		return "Job/step already completing or completed", 0
+	case errors.Is(err, errPendingSignal):
+		return "Job is pending execution", 0
+	case errors.Is(err, queue.ErrNotFound):
+		return "Invalid job id specified", 0
+	case err != nil && !errors.Is(err, errSkip):
+		s.log.Error("scancel failed", "job_id", id, "err", err)
+		return "Unexpected error", 1
+	}
+	if upd != nil && upd.State == queue.Cancelled {
+		s.mu.Lock()
+		s.publish(upd, "None")
+		s.mu.Unlock()
+		s.poke()
+		return "", 0
+	}
+	if running == nil || len(running.Handle) == 0 {
+		return "", 0 // CONFIGURING: launch kills it once started
+	}
+	if upd != nil {
+		s.mu.Lock()
+		s.publish(upd, "None")
+		s.mu.Unlock()
+	}
+	bg := context.WithoutCancel(ctx)
+	if o.Signal != 0 && o.Signal != int(syscall.SIGKILL) {
+		go func() {
+			if err := s.gates[running.Gate].Signal(bg, running.Handle, syscall.Signal(o.Signal)); err != nil {
+				s.log.Warn("signal failed", "job_id", id, "err", err)
+			}
+		}()
+		return "", 0
+	}
+	go s.kill(bg, running)
+	return "", 0
+}
+
+var (
+	errAccess        = errors.New("access denied")
+	errDone          = errors.New("already done")
+	errPendingSignal = errors.New("pending")
+)

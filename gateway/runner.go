@@ -1,0 +1,257 @@
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"syscall"
+	"time"
+
+	"skyport/compat"
+	"skyport/gate"
+	"skyport/queue"
+)
+
+// errSkip aborts an Update without error: the job changed meanwhile.
+var errSkip = errors.New("skip")
+
+// run starts a job the scheduler placed (j carries the allocation): it
+// persists the intent (PENDING→CONFIGURING), starts the job through its
+// gate, persists the handle (→RUNNING) and then watches it to the end.
+func (s *Server) run(ctx context.Context, j *queue.Job) {
+	now := s.now().UTC()
+	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
+		if r.State != queue.Pending {
+			return errSkip
+		}
+		r.State = queue.Configuring
+		r.Reason = "None"
+		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate = j.NodeList, j.AllocCPUs, j.AllocMemMB, j.Gate
+		r.StartTime = now
+		return nil
+	})
+	if err != nil {
+		s.release(j)
+		if !errors.Is(err, errSkip) {
+			s.log.Error("cannot start job", "job_id", j.ID, "err", err)
+		}
+		s.poke()
+		return
+	}
+	s.mu.Lock()
+	s.publish(upd, "None")
+	s.mu.Unlock()
+	s.launch(ctx, upd)
+}
+
+// launch takes a CONFIGURING job through gate.Start to RUNNING and
+// watches it. Start is idempotent, so recovery calls launch again for a
+// job found CONFIGURING after a crash.
+func (s *Server) launch(ctx context.Context, j *queue.Job) {
+	g, ok := s.gates[j.Gate]
+	if !ok {
+		s.finish(ctx, j, gate.Exit{Cause: gate.CauseLaunchFailed, Detail: "unknown gate " + j.Gate, Signal: 53})
+		return
+	}
+	spec, err := s.spec(j)
+	if err != nil {
+		s.log.Error("cannot build job spec", "job_id", j.ID, "err", err)
+		s.finish(ctx, j, gate.Exit{Cause: gate.CauseLaunchFailed, Detail: err.Error(), Signal: 53})
+		return
+	}
+	h, err := g.Start(ctx, spec)
+	if err != nil {
+		if ctx.Err() != nil {
+			return // shutting down; recovery starts it again
+		}
+		if errors.Is(err, gate.ErrUnavailable) {
+			s.log.Warn("gate unavailable, job back to pending", "job_id", j.ID, "gate", j.Gate, "err", err)
+			s.requeuePending(ctx, j)
+			return
+		}
+		s.log.Error("job launch failed", "job_id", j.ID, "gate", j.Gate, "err", err)
+		s.finish(ctx, j, gate.Exit{Cause: gate.CauseLaunchFailed, Detail: err.Error(), Signal: 53})
+		return
+	}
+	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
+		r.Handle = h
+		if r.State == queue.Configuring {
+			r.State = queue.Running
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error("cannot record job start", "job_id", j.ID, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.publish(upd, "None")
+	s.mu.Unlock()
+	s.log.Debug("started", "job_id", j.ID, "gate", j.Gate, "node", j.NodeList)
+	if upd.CancelRequested {
+		s.kill(ctx, upd)
+	}
+	s.watch(ctx, upd)
+}
+
+// requeuePending puts a job that certainly did not start back in the queue.
+func (s *Server) requeuePending(ctx context.Context, j *queue.Job) {
+	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
+		r.State = queue.Pending
+		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate = "", 0, 0, ""
+		r.StartTime = time.Time{}
+		return nil
+	})
+	s.release(j)
+	if err != nil {
+		s.log.Error("cannot requeue job", "job_id", j.ID, "err", err)
+		return
+	}
+	s.mu.Lock()
+	s.publish(upd, "Resources")
+	s.pending = insertSorted(s.pending, j.ID)
+	s.mu.Unlock()
+	time.AfterFunc(2*time.Second, s.poke)
+}
+
+// insertSorted inserts id into the ascending list ids.
+func insertSorted(ids []uint32, id uint32) []uint32 {
+	i := len(ids)
+	for i > 0 && ids[i-1] > id {
+		i--
+	}
+	ids = append(ids, 0)
+	copy(ids[i+1:], ids[i:])
+	ids[i] = id
+	return ids
+}
+
+// watch waits for a running job to end and records how it ended. It
+// returns early, leaving the job alone, when ctx ends (daemon shutdown).
+func (s *Server) watch(ctx context.Context, j *queue.Job) {
+	g := s.gates[j.Gate]
+	ex, err := g.Wait(ctx, j.Handle)
+	if ctx.Err() != nil {
+		return
+	}
+	if err != nil {
+		s.log.Warn("job lost by its gate", "job_id", j.ID, "gate", j.Gate, "err", err)
+		ex = gate.Exit{Cause: causeNodeFail, End: s.now()}
+	}
+	s.finish(ctx, j, ex)
+}
+
+// causeNodeFail marks an Exit the gate could not report: the node is gone.
+const causeNodeFail gate.Cause = "node_fail"
+
+// finish records the end of a job's run, releases its resources and
+// cleans up after it in the gate.
+func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
+	end := ex.End
+	if end.IsZero() {
+		end = s.now()
+	}
+	out := outcomeOf(ex)
+	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
+		if r.State.Terminal() {
+			return errSkip // recorded already (a repeated finish after recovery)
+		}
+		r.State = out.state
+		r.Reason = out.reason
+		r.ExitCode, r.ExitSignal = out.code, out.signal
+		r.BatchState, r.BatchExitCode, r.BatchSignal = out.batch, out.batchCode, out.batchSignal
+		r.EndTime = end.UTC()
+		if !ex.Start.IsZero() {
+			r.StartTime = ex.Start.UTC()
+		}
+		if r.StartTime.IsZero() || r.StartTime.After(r.EndTime) {
+			r.StartTime = r.EndTime
+		}
+		r.MaxRSSKB = ex.MaxRSSKB
+		r.UserCPU, r.SystemCPU = int64(ex.UserCPU), int64(ex.SystemCPU)
+		r.TotalCPU = r.UserCPU + r.SystemCPU
+		return nil
+	})
+	if err != nil && !errors.Is(err, errSkip) {
+		s.log.Error("cannot record job end", "job_id", j.ID, "err", err)
+		return
+	}
+	s.release(j)
+	if err == nil {
+		s.mu.Lock()
+		s.publish(upd, "")
+		s.mu.Unlock()
+		s.log.Debug("finished", "job_id", j.ID, "state", upd.State)
+	}
+	s.poke()
+	if g, ok := s.gates[j.Gate]; ok && len(j.Handle) > 0 {
+		if err := g.Remove(context.WithoutCancel(ctx), j.Handle); err != nil && !errors.Is(err, gate.ErrNotFound) {
+			s.log.Warn("gate cleanup failed", "job_id", j.ID, "gate", j.Gate, "err", err)
+		}
+	}
+}
+
+// outcome is how a run ended, in Slurm's terms, for the job and its .batch step.
+type outcome struct {
+	state                  queue.State
+	reason                 string
+	code, signal           int
+	batch                  queue.State
+	batchCode, batchSignal int
+}
+
+// outcomeOf maps a gate's Exit to Slurm's states and exit codes, as the
+// reference cluster records them (REFERENCE.md §4.4).
+func outcomeOf(ex gate.Exit) outcome {
+	// The batch step: killed by a signal → CANCELLED 0:sig; else its status.
+	step := func() (queue.State, int, int) {
+		switch {
+		case ex.Signal != 0:
+			return queue.Cancelled, 0, ex.Signal
+		case ex.Code != 0:
+			return queue.Failed, ex.Code, 0
+		}
+		return queue.Completed, 0, 0
+	}
+	bs, bc, bsig := step()
+	switch ex.Cause {
+	case gate.CauseTimeout:
+		return outcome{queue.Timeout, "TimeLimit", 0, 0, bs, bc, bsig}
+	case gate.CauseCancelled:
+		return outcome{queue.Cancelled, "None", 0, 0, bs, bc, bsig}
+	case gate.CauseLaunchFailed:
+		return outcome{queue.Failed, "JobLaunchFailure", 0, 53, queue.Cancelled, 0, 53}
+	case gate.CauseOutOfMemory:
+		return outcome{queue.OutOfMemory, "OutOfMemory", 0, 125, queue.OutOfMemory, 0, 125}
+	case causeNodeFail:
+		return outcome{queue.NodeFail, "NodeDown", 0, 0, queue.Cancelled, 0, 0}
+	}
+	switch {
+	case ex.Signal != 0:
+		return outcome{queue.Failed, "NonZeroExitCode", 0, ex.Signal, bs, bc, bsig}
+	case ex.Code != 0:
+		return outcome{queue.Failed, "NonZeroExitCode", ex.Code, 0, bs, bc, bsig}
+	}
+	return outcome{queue.Completed, "None", 0, 0, bs, bc, bsig}
+}
+
+// kill asks the job's gate to end a running job as scancel does: Slurm's
+// CANCELLED line in its output, SIGTERM, SIGKILL after KillWait.
+func (s *Server) kill(ctx context.Context, j *queue.Job) {
+	g, ok := s.gates[j.Gate]
+	if !ok || len(j.Handle) == 0 {
+		return
+	}
+	req := gate.KillRequest{
+		Signal: syscall.SIGTERM,
+		Grace:  time.Duration(s.cfg.Daemon.KillWait),
+		Line:   compat.CancelLine(j.ID, j.NodeList, s.now()),
+		Cause:  gate.CauseCancelled,
+	}
+	if err := g.Kill(ctx, j.Handle, req); err != nil && !errors.Is(err, gate.ErrNotFound) {
+		s.log.Warn("kill failed", "job_id", j.ID, "gate", j.Gate, "err", err)
+	}
+}
+
+// errNoJob is returned for a job the queue does not hold.
+var errNoJob = fmt.Errorf("no such job: %w", queue.ErrNotFound)

@@ -1,0 +1,165 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"skyport/compat"
+	"skyport/gateway/api"
+	"skyport/queue"
+)
+
+// sbatchFail is sbatch's message for a submission the controller refused.
+func sbatchFail(reason string) *compat.Error {
+	return compat.Errorf(1, "sbatch: error: Batch job submission failed: %s", reason)
+}
+
+// newJob turns a submission into a job record, applying Slurm's defaults
+// and the partition's; it returns Slurm's error for what cannot be accepted.
+func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partition, error) {
+	o := &req.Options
+	p := s.defaultPartition()
+	if o.Partition != "" {
+		// Slurm accepts a list and runs the job in the first partition that
+		// can take it; every name must exist.
+		var first *partition
+		for _, name := range strings.Split(o.Partition, ",") {
+			q, ok := s.byName[name]
+			if !ok {
+				return nil, nil, &compat.Error{Code: 1, Msg: "sbatch: error: invalid partition specified: " + name +
+					"\nsbatch: error: Batch job submission failed: Invalid partition name specified\n"}
+			}
+			if first == nil {
+				first = q
+			}
+		}
+		p = first
+	}
+	if p.cfg.State == "inactive" || p.cfg.State == "drain" {
+		return nil, nil, sbatchFail("Required partition not available (inactive or drain)")
+	}
+	if !filepath.IsAbs(req.Cwd) {
+		return nil, nil, sbatchFail("Invalid working directory")
+	}
+	user := s.users.userName(who.UID)
+	j := &queue.Job{
+		ArrayTaskID: queue.NoArrayTask,
+		User:        user, UID: who.UID, GID: who.GID, Group: s.users.groupName(who.GID),
+		Account: o.Account, QOS: o.QOS, Cluster: s.clusterName(),
+		Partition: p.cfg.Name, SubmitHost: s.host, SubmitDir: req.Cwd,
+		Command: req.ScriptPath, Args: req.ScriptArgs, Comment: o.Comment,
+		OpenMode: o.OpenMode, State: queue.Pending, Reason: "None",
+		NTasks: max(o.NTasks, 1), NTasksSet: o.Given["ntasks"],
+		CPUsPerTask: max(o.CPUsPerTask, 1), CPUsPerTaskSet: o.Given["cpus-per-task"],
+		MinNodes: max(o.MinNodes, 1), MaxNodes: max(o.MaxNodes, o.MinNodes, 1),
+		Held: o.Hold,
+	}
+	if j.Account == "" {
+		j.Account = user
+	}
+	if j.QOS == "" {
+		j.QOS = "normal"
+	}
+	j.Name = o.JobName
+	if !o.Given["job-name"] {
+		j.Name = compat.DefaultJobName(*o, req.ScriptPath)
+	}
+	// Paths are kept as given and resolved against the work dir when the
+	// job runs (and when shown), as slurmstepd does.
+	j.WorkDir = compat.ResolveWorkDir(o.Chdir, req.Cwd)
+	j.StdOut = o.Output
+	if j.StdOut == "" {
+		j.StdOut = compat.DefaultOutputPattern(false)
+	}
+	j.StdErr = o.Error
+	j.StdIn = o.Input
+	if j.StdIn == "" {
+		j.StdIn = "/dev/null"
+	}
+	// Memory: --mem per node, else --mem-per-cpu, else the partition's default.
+	switch {
+	case o.Given["mem"]:
+		j.MemPerNodeMB = o.MemMB
+		if o.MemMB == 0 {
+			j.MemPerNodeMB = p.maxMem // --mem=0: all of the node's memory
+		}
+	case o.Given["mem-per-cpu"]:
+		j.MemPerCPUMB = o.MemPerCPUMB
+	default:
+		j.MemPerCPUMB = int64(p.cfg.DefMemPerCPU)
+	}
+	if jobMem(j) > p.maxMem {
+		return nil, nil, &compat.Error{Code: 1, Msg: "sbatch: error: Memory specification can not be satisfied\n" +
+			"sbatch: error: Batch job submission failed: Requested node configuration is not available\n"}
+	}
+	j.TimeLimit = int64(p.cfg.DefaultTime)
+	if o.Given["time"] {
+		j.TimeLimit = o.TimeLimit
+	}
+	if j.TimeLimit == 0 {
+		j.TimeLimit = queue.InfiniteTime
+	}
+	return j, p, nil
+}
+
+// submit stores a new job and returns its ID once it is on disk.
+func (s *Server) submit(ctx context.Context, req *api.SubmitRequest, who peer) (api.SubmitResponse, error) {
+	j, p, err := s.newJob(req, who)
+	if err != nil {
+		return api.SubmitResponse{}, err
+	}
+	if req.Options.TestOnly {
+		id, err := s.store.ReserveIDs(1)
+		if err != nil {
+			return api.SubmitResponse{}, fmt.Errorf("reserve job id: %w", err)
+		}
+		return api.SubmitResponse{JobID: id, Cluster: s.clusterName(), TestOnly: s.testOnly(id, j, p)}, nil
+	}
+	now := s.now().UTC()
+	j.SubmitTime = now
+	if !j.Held {
+		j.EligibleTime = now
+	}
+	if j.Held {
+		j.Reason = "JobHeldUser"
+	}
+	optJSON, err := json.Marshal(req.Options)
+	if err != nil {
+		return api.SubmitResponse{}, fmt.Errorf("encode options: %w", err)
+	}
+	blobs := queue.Blobs{Script: req.Script, Env: req.Env, Options: optJSON}
+	id, err := s.store.Submit(ctx, j, blobs)
+	if err != nil {
+		return api.SubmitResponse{}, fmt.Errorf("store job: %w", err)
+	}
+	s.mu.Lock()
+	s.publish(j, "")
+	s.pending = append(s.pending, id)
+	s.mu.Unlock()
+	s.poke()
+	s.log.Debug("submitted", "job_id", id, "user", j.User, "partition", j.Partition)
+	return api.SubmitResponse{JobID: id, Cluster: s.clusterName()}, nil
+}
+
+// priorityOf is the priority/basic value Slurm gives a job: a large
+// constant that decreases with each submission, so older jobs go first.
+// A held job has priority 0.
+func priorityOf(j *queue.Job) uint32 {
+	if j.Held {
+		return 0
+	}
+	return 0xFFFF0000 - j.ID%0xFFFF
+}
+
+// testOnly is sbatch --test-only's answer for j in p.
+func (s *Server) testOnly(id uint32, j *queue.Job, p *partition) string {
+	node := s.host
+	if len(p.nodes) > 0 {
+		node = p.nodes[0].name
+	}
+	return fmt.Sprintf("sbatch: Job %d to start at %s using %d processors on nodes %s in partition %s\n",
+		id, s.now().Format("2006-01-02T15:04:05"), jobCPUs(j), node, p.cfg.Name)
+}
