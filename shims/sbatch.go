@@ -1,0 +1,114 @@
+package shims
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"skyport/compat"
+	"skyport/gateway/api"
+)
+
+// maxScript bounds a batch script, as Slurm bounds it (its default
+// max_script_size is 4 MiB).
+const maxScript = 4 << 20
+
+// Sbatch is sbatch: it parses the command line, reads and checks the
+// script, merges SBATCH_* variables and #SBATCH lines, and submits. It
+// prints "Submitted batch job N" (or N with --parsable) only once the
+// daemon has the job on disk.
+func Sbatch(ctx context.Context, inv *Invocation) int {
+	cli, scriptPath, scriptArgs, err := compat.ParseSbatchArgs(inv.Args)
+	if err != nil {
+		return inv.fail("sbatch", err)
+	}
+	if cli.Show != "" {
+		fmt.Fprint(inv.Stdout, cli.Show)
+		return 0
+	}
+	var script []byte
+	var directives []string
+	absScript := ""
+	if cli.Given["wrap"] {
+		script = compat.WrapScript(cli.Wrap)
+	} else {
+		if scriptPath != "" {
+			absScript = scriptPath
+			if !filepath.IsAbs(absScript) {
+				absScript = filepath.Join(inv.Cwd, scriptPath)
+			}
+			script, err = readScript(absScript)
+			if err != nil {
+				fmt.Fprintf(inv.Stderr, "sbatch: error: Unable to open file %s\n", scriptPath)
+				return 1
+			}
+		} else {
+			script, err = io.ReadAll(io.LimitReader(inv.Stdin, maxScript+1))
+			if err != nil {
+				fmt.Fprintf(inv.Stderr, "sbatch: error: Unable to read batch script from stdin\n")
+				return 1
+			}
+		}
+		if err := compat.ValidateScript(script); err != nil {
+			return inv.fail("sbatch", err)
+		}
+		var warn string
+		directives, warn, err = compat.ParseDirectives(script, scriptPath)
+		fmt.Fprint(inv.Stderr, warn)
+		if err != nil {
+			return inv.fail("sbatch", err)
+		}
+	}
+	if len(script) > maxScript {
+		fmt.Fprintf(inv.Stderr, "sbatch: error: Batch job submission failed: Pathname of a file, directory or other parameter too long\n")
+		return 1
+	}
+	opts, err := compat.MergeOptions(cli, inv.Env, directives)
+	if err != nil {
+		return inv.fail("sbatch", err)
+	}
+	fmt.Fprint(inv.Stderr, compat.CheckExport(opts.Export))
+	resp, err := inv.Client.Submit(ctx, api.SubmitRequest{
+		Options: opts, Script: script, ScriptPath: absScript, ScriptArgs: scriptArgs,
+		Cwd: inv.Cwd, Env: inv.Env,
+	})
+	if err != nil {
+		if unreachable(err) {
+			fmt.Fprintln(inv.Stderr, "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)")
+			return 1
+		}
+		return inv.fail("sbatch", err)
+	}
+	switch {
+	case opts.TestOnly:
+		fmt.Fprint(inv.Stderr, resp.TestOnly)
+	case opts.Parsable:
+		if opts.Given["clusters"] {
+			fmt.Fprintf(inv.Stdout, "%d;%s\n", resp.JobID, resp.Cluster)
+		} else {
+			fmt.Fprintf(inv.Stdout, "%d\n", resp.JobID)
+		}
+	default:
+		fmt.Fprintf(inv.Stdout, "Submitted batch job %d\n", resp.JobID)
+	}
+	return 0
+}
+
+// readScript reads a script file. A directory reads as empty, as in Slurm
+// ("Batch script is empty!").
+func readScript(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxScript+1))
+	if errors.Is(err, syscall.EISDIR) {
+		return nil, nil
+	}
+	return b, err
+}

@@ -1,0 +1,87 @@
+// Package shims implements Slurm's commands (sbatch, squeue, scancel,
+// sacct, sinfo) on top of skyportd's local API. Each command is a function
+// from an Invocation to an exit status; it prints results on stdout,
+// diagnostics on stderr in Slurm's own words, and nothing else. The shims
+// import only compat and gateway/api, so they start fast and never touch
+// the daemon's state.
+package shims
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os/user"
+	"strconv"
+	"strings"
+	"time"
+
+	"skyport/compat"
+	"skyport/gateway/api"
+)
+
+// Invocation is everything a shim may use: no globals, no os.* reads.
+type Invocation struct {
+	Args   []string // without the command name
+	Env    []string
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Cwd    string
+	UID    uint32
+	Now    time.Time
+	Client *api.Client
+}
+
+// Command is one Slurm command.
+type Command func(ctx context.Context, inv *Invocation) int
+
+// Commands maps each command name to its implementation.
+var Commands = map[string]Command{
+	"sbatch":  Sbatch,
+	"squeue":  Squeue,
+	"scancel": Scancel,
+	"sacct":   Sacct,
+	"sinfo":   Sinfo,
+}
+
+// getenv looks name up in the invocation's environment.
+func (inv *Invocation) getenv(name string) string {
+	for i := len(inv.Env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(inv.Env[i], "="); ok && k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// fail prints err as Slurm would and returns its exit status: a
+// *compat.Error verbatim, anything else with the command's prefix.
+func (inv *Invocation) fail(cmd string, err error) int {
+	var ce *compat.Error
+	if errors.As(err, &ce) {
+		fmt.Fprint(inv.Stderr, ce.Msg)
+		return ce.Code
+	}
+	fmt.Fprintf(inv.Stderr, "%s: error: %v\n", cmd, err)
+	return 1
+}
+
+// unreachable reports whether err means the daemon could not be contacted.
+func unreachable(err error) bool { return errors.Is(err, api.ErrUnreachable) }
+
+// lookupUser resolves a user name (or numeric uid) as Slurm's -u does.
+func lookupUser(name string) (uint32, bool) {
+	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
+		return uint32(n), true
+	}
+	u, err := user.Lookup(name)
+	if err != nil {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(u.Uid, 10, 32)
+	if err != nil {
+		return 0, false
+	}
+	return uint32(n), true
+}
