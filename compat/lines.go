@@ -43,3 +43,15 @@ func stepdKillLine(jobID uint32, node, when, why string) string {
 	return "slurmstepd-" + node + ": error: *** JOB " + strconv.FormatUint(uint64(jobID), 10) +
 		" ON " + node + " CANCELLED AT " + when + why + " ***"
 }
+
+// ChdirLineFormat is the line slurmstepd writes (twice) into a job's error
+// file when it cannot enter the job's work directory and runs the job in
+// /tmp instead, with "%s" where the reason goes in C's strerror words
+// (gate.Spec.WorkDirLine):
+//
+//	slurmstepd-vm: error: couldn't chdir to `/nonexistent/dir': No such file or directory: going to /tmp instead
+//
+// No trailing newline, as for CancelLine.
+func ChdirLineFormat(node, dir string) string {
+	return "slurmstepd-" + node + ": error: couldn't chdir to `" + dir + "': %s: going to /tmp instead"
+}

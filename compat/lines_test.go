@@ -31,3 +31,12 @@ func TestKillLines(t *testing.T) {
 		t.Errorf("TimeoutLineFormat: last %%s at %q", f[i:])
 	}
 }
+
+func TestChdirLineFormat(t *testing.T) {
+	t.Parallel()
+	got := ChdirLineFormat("vm", "/nonexistent/dir")
+	want := "slurmstepd-vm: error: couldn't chdir to `/nonexistent/dir': %s: going to /tmp instead"
+	if got != want {
+		t.Errorf("ChdirLineFormat = %q, want %q", got, want)
+	}
+}

@@ -45,7 +45,7 @@ type Spec struct {
 	TimeoutLine string        `json:"timeout_line,omitempty"`
 	KillWait    time.Duration `json:"kill_wait"`
 
-	// WorkDirLine is written twice to the job's error file, with %s
+	// WorkDirLine is written twice to the job's error file, with its last %s
 	// replaced by the reason in C's strerror wording ("No such file or
 	// directory"), when WorkDir cannot be entered; the job then runs in /tmp,
 	// as slurmstepd does ("slurmstepd-vm: error: couldn't chdir to

@@ -1,0 +1,71 @@
+package local
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"skyport/gate"
+)
+
+// handle is the JSON form of a local gate.Handle. It names the run only,
+// so Start returns byte-identical handles for one run whatever happened in
+// between (a reopen of the gate, a Reap).
+type handle struct {
+	Run string `json:"run"`
+}
+
+// runName is the directory name of one run of a job.
+func runName(jobID uint32, restart int) string {
+	return strconv.FormatUint(uint64(jobID), 10) + "." + strconv.Itoa(restart)
+}
+
+// validRunName reports whether s is exactly what runName produces, so a
+// handle can never point outside the jobs directory.
+func validRunName(s string) bool {
+	id, restart, ok := strings.Cut(s, ".")
+	if !ok {
+		return false
+	}
+	j, err := strconv.ParseUint(id, 10, 32)
+	if err != nil {
+		return false
+	}
+	r, err := strconv.Atoi(restart)
+	if err != nil || r < 0 {
+		return false
+	}
+	return runName(uint32(j), r) == s
+}
+
+// encodeHandle returns the handle of the run name.
+func encodeHandle(name string) gate.Handle {
+	b, err := json.Marshal(handle{Run: name})
+	if err != nil {
+		panic(err) // a struct of one string always marshals
+	}
+	return b
+}
+
+// parseHandle returns the run name in h. A handle this gate did not make is
+// gate.ErrNotFound.
+func parseHandle(h gate.Handle) (string, error) {
+	var v handle
+	if err := json.Unmarshal(h, &v); err != nil {
+		return "", fmt.Errorf("local: bad handle %q: %w", truncate(h), gate.ErrNotFound)
+	}
+	if !validRunName(v.Run) {
+		return "", fmt.Errorf("local: bad run %q in handle: %w", v.Run, gate.ErrNotFound)
+	}
+	return v.Run, nil
+}
+
+// truncate keeps error messages about foreign handles short.
+func truncate(b []byte) string {
+	const max = 64
+	if len(b) > max {
+		return string(b[:max]) + "..."
+	}
+	return string(b)
+}

@@ -1,0 +1,122 @@
+package local
+
+import (
+	"fmt"
+	"log/slog"
+	"math"
+	"sort"
+
+	"skyport/gate"
+)
+
+// Options configure a local gate. The zero value is ready to use.
+type Options struct {
+	// CPUs is the node's CPU count; zero means runtime.NumCPU().
+	CPUs int
+	// MemMB is the node's memory in MiB; zero means MemTotal of /proc/meminfo.
+	MemMB int64
+	// SupervisorCmd is the command that runs Supervise with the arguments
+	// the gate appends (see Supervise). Empty means this executable with
+	// the argument "supervise".
+	SupervisorCmd []string
+	// Logger receives the gate's log; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+func init() {
+	gate.Register("local", open)
+}
+
+// open is the Factory of the kind "local".
+func open(cfg gate.Config) (gate.Gate, error) {
+	opts, err := parseOptions(cfg.Options)
+	if err != nil {
+		return nil, err
+	}
+	return New(cfg.Name, cfg.StateDir, opts)
+}
+
+// parseOptions reads Options from a gate's TOML table: "cpus" and
+// "memory_mb" (non-negative integers) and "supervisor" (a list of strings).
+// Unknown keys are errors.
+func parseOptions(m map[string]any) (Options, error) {
+	var o Options
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := m[k]
+		switch k {
+		case "cpus":
+			n, err := toInt(v)
+			if err != nil || n > math.MaxInt32 {
+				return Options{}, fmt.Errorf("local: option cpus: want a non-negative integer, got %v", v)
+			}
+			o.CPUs = int(n)
+		case "memory_mb":
+			n, err := toInt(v)
+			if err != nil {
+				return Options{}, fmt.Errorf("local: option memory_mb: want a non-negative integer, got %v", v)
+			}
+			o.MemMB = n
+		case "supervisor":
+			args, err := toStrings(v)
+			if err != nil {
+				return Options{}, fmt.Errorf("local: option supervisor: %w", err)
+			}
+			o.SupervisorCmd = args
+		default:
+			return Options{}, fmt.Errorf("local: unknown option %q", k)
+		}
+	}
+	return o, nil
+}
+
+// toInt accepts the integer types a TOML or JSON decoder produces.
+func toInt(v any) (int64, error) {
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int32:
+		n = int64(x)
+	case int64:
+		n = x
+	case float64:
+		if x != math.Trunc(x) || x > math.MaxInt64 || x < 0 {
+			return 0, fmt.Errorf("not an integer: %v", x)
+		}
+		n = int64(x)
+	default:
+		return 0, fmt.Errorf("not an integer: %T", v)
+	}
+	if n < 0 {
+		return 0, fmt.Errorf("negative: %d", n)
+	}
+	return n, nil
+}
+
+// toStrings accepts a non-empty list of non-empty strings.
+func toStrings(v any) ([]string, error) {
+	var out []string
+	switch x := v.(type) {
+	case []string:
+		out = append(out, x...)
+	case []any:
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("want a list of strings, got an element %T", e)
+			}
+			out = append(out, s)
+		}
+	default:
+		return nil, fmt.Errorf("want a list of strings, got %T", v)
+	}
+	if len(out) == 0 || out[0] == "" {
+		return nil, fmt.Errorf("want a command, got %q", out)
+	}
+	return out, nil
+}
