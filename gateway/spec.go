@@ -43,12 +43,13 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 	spec := gate.Spec{
 		JobID: j.ID, Restart: j.Restarts, Name: j.Name, User: j.User, UID: j.UID, GID: j.GID,
 		Node: j.NodeList, Script: b.Script, Args: j.Args,
-		Env:     compat.MergeEnv(exported, compat.JobEnv(in)),
-		WorkDir: j.WorkDir,
-		StdOut:  s.outputPath(j, j.StdOut, j.NodeList),
-		StdIn:   s.outputPath(j, j.StdIn, j.NodeList),
-		Append:  j.OpenMode == "append",
-		CPUs:    j.AllocCPUs, MemMB: j.AllocMemMB,
+		Env:         compat.MergeEnv(exported, compat.JobEnv(in)),
+		WorkDir:     j.WorkDir,
+		WorkDirLine: compat.ChdirLineFormat(j.NodeList, j.WorkDir),
+		StdOut:      s.outputPath(j, j.StdOut, j.NodeList),
+		StdIn:       s.outputPath(j, j.StdIn, j.NodeList),
+		Append:      j.OpenMode == "append",
+		CPUs:        j.AllocCPUs, MemMB: j.AllocMemMB,
 		KillWait: time.Duration(s.cfg.Daemon.KillWait),
 	}
 	if j.StdErr != "" {
