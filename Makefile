@@ -1,0 +1,53 @@
+# Sky Port. `make help` lists the targets.
+SHELL := /bin/bash
+GO ?= go
+PREFIX ?= $(HOME)/.local
+BIN := bin
+SHIMS := sbatch squeue scancel sacct sinfo
+GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
+FUZZTIME ?= 30s
+
+.PHONY: help build run install test bench fuzz golden lint check clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+build: ## build skyportd and the shims (one multi-call binary, linked per command) into bin/
+	@mkdir -p $(BIN)
+	$(GO) build -trimpath -o $(BIN)/skyportd ./cmd/skyportd
+	$(GO) build -trimpath -ldflags=-s -o $(BIN)/skyport ./cmd/skyport
+	@for s in $(SHIMS); do ln -sf skyport $(BIN)/$$s; done
+
+run: build ## build and run the daemon in the foreground (local gate, state under ~/.local/state/skyport)
+	@echo "shims: export PATH=$(CURDIR)/$(BIN):\$$PATH"
+	exec $(BIN)/skyportd
+
+install: build ## install skyportd, skyport and the shim links into $(PREFIX)/bin
+	@mkdir -p $(PREFIX)/bin
+	install -m 0755 $(BIN)/skyportd $(BIN)/skyport $(PREFIX)/bin/
+	@for s in $(SHIMS); do ln -sf skyport $(PREFIX)/bin/$$s; done
+	@echo "installed into $(PREFIX)/bin; put it on PATH before any real Slurm"
+
+test: ## vet, then every test with the race detector
+	$(GO) vet ./...
+	$(GO) test -race -count=1 -timeout 25m ./...
+
+bench: build ## print the benchmark table (against real Slurm too when it is up)
+	$(GO) run ./internal/bench -bin $(CURDIR)/$(BIN)
+
+fuzz: ## run every fuzz target for FUZZTIME each
+	@set -e; for pkg in $$($(GO) list ./...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	  done; done
+
+golden: ## rewrite the shims' golden outputs from the current code (review the diff!)
+	$(GO) test ./shims/... -run TestScripts -update
+
+lint: ## golangci-lint (pinned) with the project's rules
+	$(GO) run $(GOLANGCI_LINT) run ./...
+
+check: lint test ## what CI runs, plus lint
+
+clean: ## remove build output
+	rm -rf $(BIN)
