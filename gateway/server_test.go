@@ -258,3 +258,30 @@ func TestUnwritableStateDir(t *testing.T) {
 		t.Errorf("error does not carry the path error: %v", err)
 	}
 }
+
+// A finished job leaves squeue's view MinJobAge after it ended, and stays
+// in sacct.
+func TestMinJobAge(t *testing.T) {
+	t.Parallel()
+	d := startDaemon(t, twoCPUs(t), "")
+	id := d.submit(t, "true", nil)
+	e := d.waitState(t, id, queue.Completed)
+	age := time.Duration(d.srv.cfg.Daemon.MinJobAge)
+	d.srv.forgetOld(e.job.EndTime.Add(age - time.Second))
+	d.srv.mu.RLock()
+	_, kept := d.srv.live[id]
+	d.srv.mu.RUnlock()
+	if !kept {
+		t.Fatal("job left the live set before MinJobAge")
+	}
+	d.srv.forgetOld(e.job.EndTime.Add(age + time.Second))
+	d.srv.mu.RLock()
+	_, kept = d.srv.live[id]
+	d.srv.mu.RUnlock()
+	if kept {
+		t.Fatal("job still in the live set after MinJobAge")
+	}
+	if j, err := d.srv.store.Get(id); err != nil || j.State != queue.Completed {
+		t.Fatalf("stored job after MinJobAge: %+v, %v", j, err)
+	}
+}

@@ -51,6 +51,19 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		Cwd: cwd, UID: uint32(uid), Now: time.Now(),
 		Client: api.NewClient(api.DefaultSocket(os.Getenv, uid)),
 	}
+	return run(name, cmd, inv)
+}
+
+// run calls the command; a bug in it ends with an error line in the
+// command's name and exit status 1, never a stack trace that a client
+// would have to parse.
+func run(name string, cmd shims.Command, inv *shims.Invocation) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			fmt.Fprintf(inv.Stderr, "%s: error: internal error: %v\n", name, r)
+			code = 1
+		}
+	}()
 	return cmd(context.Background(), inv)
 }
 
