@@ -86,6 +86,11 @@ func (s *Server) reattach(ctx context.Context, j *queue.Job) {
 			return
 		}
 	}
+	if j.CancelRequested {
+		// scancel was recorded, but the daemon may have died before the
+		// gate heard of it: ask again (Kill of an ended job is a no-op).
+		s.kill(s.runCtx, j)
+	}
 	s.runners.Add(1)
 	go func() { defer s.runners.Done(); s.watch(s.runCtx, j) }()
 }

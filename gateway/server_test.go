@@ -285,3 +285,33 @@ func TestMinJobAge(t *testing.T) {
 		t.Fatalf("stored job after MinJobAge: %+v, %v", j, err)
 	}
 }
+
+// A cancel recorded just before the daemon died is carried out by the
+// next daemon: the wish is durable, the kill is repeated.
+func TestCancelSurvivesRestart(t *testing.T) {
+	t.Parallel()
+	cfg := twoCPUs(t)
+	d := startDaemon(t, cfg, "")
+	id := d.submit(t, "sleep 60", nil)
+	d.waitState(t, id, queue.Running)
+	d.stop()
+	// Record the wish as scancel does, as if the daemon had died before the kill.
+	st, err := queue.Open(filepath.Join(d.dir, "queue"), queue.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Update(context.Background(), id, func(j *queue.Job) error {
+		j.CancelRequested, j.CancelledBy = true, uint32(os.Getuid())
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	d2 := startDaemon(t, cfg, d.dir)
+	e := d2.waitState(t, id, queue.Cancelled)
+	if e.job.BatchSignal != 15 {
+		t.Errorf("batch step signal = %d, want 15 (SIGTERM)", e.job.BatchSignal)
+	}
+}
