@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,13 +121,16 @@ func testUsers(name string) (uint32, bool) {
 // exit code a shim would produce.
 func errorOutput(t *testing.T, err error) (stdout, stderr string, code int) {
 	t.Helper()
-	switch e := err.(type) {
-	case nil:
+	if err == nil {
 		return "", "", 0
-	case *Error:
-		return "", e.Msg, e.Code
-	case *UsageError:
-		return e.Stdout, e.Err.Msg, e.Err.Code
+	}
+	var ue *UsageError
+	if errors.As(err, &ue) {
+		return ue.Stdout, ue.Err.Msg, ue.Err.Code
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		return "", ce.Msg, ce.Code
 	}
 	t.Fatalf("unexpected error type %T: %v", err, err)
 	return "", "", 0

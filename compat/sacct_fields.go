@@ -203,7 +203,7 @@ var sacctFields = []sacctField{
 	{"MaxPagesNode", 12, sacctStr, sacctNone},
 	{"MaxPagesTask", 14, sacctNum, sacctNone},
 	{"MaxRSS", 10, sacctStr, stepUsage(func(b []byte, s *Step, _ *sacctRow) []byte { return appendUnits(b, s.MaxRSSKB, 1) })},
-	{"MaxRSSNode", 10, sacctStr, stepUsage(func(b []byte, s *Step, r *sacctRow) []byte { return append(b, firstNode(rowNodeList(r))...) })},
+	{"MaxRSSNode", 10, sacctStr, stepUsage(func(b []byte, _ *Step, r *sacctRow) []byte { return append(b, firstNode(rowNodeList(r))...) })},
 	{"MaxRSSTask", 10, sacctNum, stepUsage(func(b []byte, _ *Step, _ *sacctRow) []byte { return append(b, '0') })},
 	{"MaxVMSize", 10, sacctStr, sacctNone},
 	{"MaxVMSizeNode", 14, sacctStr, sacctNone},

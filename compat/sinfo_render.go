@@ -63,7 +63,7 @@ func Sinfo(w io.Writer, o SinfoOptions, parts []Partition, nodes []Node, now tim
 		for _, it := range items {
 			if it.col >= 0 {
 				f := &sinfoFields[it.col]
-				cut := !(f.letter == 'N' || f.letter == 'n' || f.letter == 'o')
+				cut := f.letter != 'N' && f.letter != 'n' && f.letter != 'o'
 				line = appendField(line, f.header, widthOf(it), it.right, cut)
 			}
 			line = append(line, it.suffix...)

@@ -31,7 +31,7 @@ func parseSqueueSort(spec string) ([]squeueSortKey, error) {
 		reverse := i > 0 && spec[i-1] == '-'
 		if i >= 6 && strings.EqualFold(spec[i-6:i+1], "cluster") {
 			reverse = i >= 7 && spec[i-7] == '-'
-			rev = append(rev, squeueSortKey{cmp: func(ja, jb *Job, a, b *squeueRecord) int { return strings.Compare(ja.Cluster, jb.Cluster) }, reverse: reverse})
+			rev = append(rev, squeueSortKey{cmp: func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Cluster, jb.Cluster) }, reverse: reverse})
 			i -= 6
 			continue
 		}
@@ -50,17 +50,17 @@ func parseSqueueSort(spec string) ([]squeueSortKey, error) {
 // squeueSorters maps -S letters to comparisons; nil entries are accepted
 // letters that do not sort (Slurm ignores them too).
 var squeueSorters = map[byte]func(ja, jb *Job, a, b *squeueRecord) int{
-	'B': func(ja, jb *Job, a, b *squeueRecord) int {
+	'B': func(ja, jb *Job, _, _ *squeueRecord) int {
 		return strings.Compare(firstNode(ja.NodeList), firstNode(jb.NodeList))
 	},
 	'b': nil, 'c': nil, 'f': nil, 'h': nil, 'n': nil, 'O': nil,
 	'H': nil, 'I': nil, 'J': nil, 'z': nil, 'v': nil, 'd': nil,
-	'C': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.NumCPUs, jb.NumCPUs) },
-	'D': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.NumNodes, jb.NumNodes) },
-	'e': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.EndTime.Unix(), jb.EndTime.Unix()) },
-	'g': func(ja, jb *Job, a, b *squeueRecord) int { return strings.Compare(ja.Group, jb.Group) },
-	'G': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.GID, jb.GID) },
-	'i': func(ja, jb *Job, a, b *squeueRecord) int {
+	'C': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.NumCPUs, jb.NumCPUs) },
+	'D': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.NumNodes, jb.NumNodes) },
+	'e': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.EndTime.Unix(), jb.EndTime.Unix()) },
+	'g': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Group, jb.Group) },
+	'G': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.GID, jb.GID) },
+	'i': func(ja, jb *Job, _, _ *squeueRecord) int {
 		ia, ta := squeueSortID(ja)
 		ib, tb := squeueSortID(jb)
 		if ia != ib {
@@ -68,25 +68,25 @@ var squeueSorters = map[byte]func(ja, jb *Job, a, b *squeueRecord) int{
 		}
 		return cmp.Compare(ta, tb)
 	},
-	'j': func(ja, jb *Job, a, b *squeueRecord) int { return strings.Compare(ja.Name, jb.Name) },
-	'l': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(limitKey(ja), limitKey(jb)) },
-	'L': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(a.left, b.left) },
-	'm': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.MinMemoryMB, jb.MinMemoryMB) },
-	'M': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(a.used, b.used) },
-	'N': func(ja, jb *Job, a, b *squeueRecord) int {
+	'j': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Name, jb.Name) },
+	'l': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(limitKey(ja), limitKey(jb)) },
+	'L': func(_, _ *Job, a, b *squeueRecord) int { return cmp.Compare(a.left, b.left) },
+	'm': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.MinMemoryMB, jb.MinMemoryMB) },
+	'M': func(_, _ *Job, a, b *squeueRecord) int { return cmp.Compare(a.used, b.used) },
+	'N': func(ja, jb *Job, _, _ *squeueRecord) int {
 		return strings.Compare(firstNode(ja.NodeList), firstNode(jb.NodeList))
 	},
-	'p': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.Priority, jb.Priority) },
-	'Q': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.Priority, jb.Priority) },
-	'P': func(ja, jb *Job, a, b *squeueRecord) int { return strings.Compare(ja.Partition, jb.Partition) },
-	'S': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(a.start, b.start) },
+	'p': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.Priority, jb.Priority) },
+	'Q': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.Priority, jb.Priority) },
+	'P': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Partition, jb.Partition) },
+	'S': func(_, _ *Job, a, b *squeueRecord) int { return cmp.Compare(a.start, b.start) },
 	't': func(_, _ *Job, a, b *squeueRecord) int {
 		return strings.Compare(stateCodeAt(a.code), stateCodeAt(b.code))
 	},
-	'T': func(ja, jb *Job, a, b *squeueRecord) int { return strings.Compare(ja.State, jb.State) },
-	'u': func(ja, jb *Job, a, b *squeueRecord) int { return strings.Compare(ja.User, jb.User) },
-	'U': func(ja, jb *Job, a, b *squeueRecord) int { return cmp.Compare(ja.UID, jb.UID) },
-	'V': func(ja, jb *Job, a, b *squeueRecord) int {
+	'T': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.State, jb.State) },
+	'u': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.User, jb.User) },
+	'U': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.UID, jb.UID) },
+	'V': func(ja, jb *Job, _, _ *squeueRecord) int {
 		return cmp.Compare(ja.SubmitTime.Unix(), jb.SubmitTime.Unix())
 	},
 }

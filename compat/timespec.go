@@ -99,9 +99,9 @@ func validTimespec(s string) bool {
 	case digits == 0 || dashes > 1 || colons > 2:
 		return false
 	case dashes > 0:
-		return !(colons == 1 && digits < 3) && !(colons == 2 && digits < 4)
+		return (colons != 1 || digits >= 3) && (colons != 2 || digits >= 4)
 	}
-	return !(colons == 1 && digits < 2) && !(colons == 2 && digits < 3)
+	return (colons != 1 || digits >= 2) && (colons != 2 || digits >= 3)
 }
 
 // scanCInts is sscanf(s, "%d<sep0>%d<sep1>%d...") as glibc runs it: it

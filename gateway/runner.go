@@ -3,7 +3,6 @@ package gateway
 import (
 	"context"
 	"errors"
-	"fmt"
 	"syscall"
 	"time"
 
@@ -252,6 +251,3 @@ func (s *Server) kill(ctx context.Context, j *queue.Job) {
 		s.log.Warn("kill failed", "job_id", j.ID, "gate", j.Gate, "err", err)
 	}
 }
-
-// errNoJob is returned for a job the queue does not hold.
-var errNoJob = fmt.Errorf("no such job: %w", queue.ErrNotFound)

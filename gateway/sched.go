@@ -27,7 +27,7 @@ func (s *Server) schedule(ctx context.Context) {
 // every job that fits its partition and node, and gives the others Slurm's
 // reason: the first job a gate cannot take waits for "Resources", the jobs
 // behind it for "Priority".
-func (s *Server) pass(ctx context.Context) {
+func (s *Server) pass(_ context.Context) {
 	var starts []*queue.Job
 	s.mu.Lock()
 	blocked := map[string]bool{} // gate name → an earlier job is waiting for it

@@ -92,7 +92,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 	s.lock = lock
 	st, err := queue.Open(filepath.Join(stateDir, "queue"), queue.Options{Logger: log})
 	if err != nil {
-		s.Close()
+		_ = s.Close() // err is the one to report
 		return nil, fmt.Errorf("open queue in %s: %w", stateDir, err)
 	}
 	s.store = st
@@ -103,13 +103,13 @@ func New(cfg Config, opts Options) (*Server, error) {
 			Options:  gc.options(),
 		})
 		if err != nil {
-			s.Close()
+			_ = s.Close() // err is the one to report
 			return nil, err
 		}
 		s.gates[name] = g
 	}
 	if err := s.loadPartitions(context.Background()); err != nil {
-		s.Close()
+		_ = s.Close() // err is the one to report
 		return nil, err
 	}
 	return s, nil

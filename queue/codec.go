@@ -197,7 +197,7 @@ func deflate(b []byte) []byte {
 // inflate returns b decompressed.
 func inflate(b []byte) ([]byte, error) {
 	r := flate.NewReader(bytes.NewReader(b))
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	out, err := io.ReadAll(io.LimitReader(r, maxBlobs+1))
 	if err != nil {
 		return nil, err

@@ -80,9 +80,9 @@ func indexKeys(j *Job) [][]byte {
 }
 
 // indexDiff returns the entries to delete and to add when a job's record
-// changes from old to new.
-func indexDiff(old, new *Job) (del, add [][]byte) {
-	before, after := indexKeys(old), indexKeys(new)
+// changes from old to updated.
+func indexDiff(old, updated *Job) (del, add [][]byte) {
+	before, after := indexKeys(old), indexKeys(updated)
 	return subtract(before, after), subtract(after, before)
 }
 

@@ -28,7 +28,7 @@ func (m model) sorted(keep func(j *Job) bool) []*Job {
 
 // selects is the plain reading of Query's contract.
 func selects(q Query, j *Job) bool {
-	if len(q.IDs) > 0 && !slices.Contains(q.IDs, j.ID) && !(j.ArrayJobID != 0 && slices.Contains(q.IDs, j.ArrayJobID)) {
+	if len(q.IDs) > 0 && !slices.Contains(q.IDs, j.ID) && (j.ArrayJobID == 0 || !slices.Contains(q.IDs, j.ArrayJobID)) {
 		return false
 	}
 	if !q.From.IsZero() && j.State.Terminal() && j.EndTime.Before(q.From) {

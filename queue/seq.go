@@ -2,6 +2,7 @@ package queue
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -39,7 +40,7 @@ func openSequence(db *badger.DB, maxID, first uint32) (*sequence, error) {
 	next := max(uint64(maxID)+1, uint64(max(first, 1)))
 	err := db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(seqKey)
-		if err == badger.ErrKeyNotFound {
+		if errors.Is(err, badger.ErrKeyNotFound) {
 			return nil
 		}
 		if err != nil {

@@ -105,7 +105,7 @@ func readScript(path string) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	b, err := io.ReadAll(io.LimitReader(f, maxScript+1))
 	if errors.Is(err, syscall.EISDIR) {
 		return nil, nil

@@ -252,7 +252,7 @@ func scriptEnv(ts *testscript.TestScript) []string {
 // (comma-separated), for at most the timeout (default 30s).
 //
 //	waitstate ID STATE[,STATE...] [TIMEOUT]
-func cmdWaitState(ts *testscript.TestScript, neg bool, args []string) {
+func cmdWaitState(ts *testscript.TestScript, _ bool, args []string) {
 	if len(args) < 2 {
 		ts.Fatalf("usage: waitstate ID STATE[,STATE] [TIMEOUT]")
 	}

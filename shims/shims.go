@@ -13,7 +13,6 @@ import (
 	"io"
 	"os/user"
 	"strconv"
-	"strings"
 	"time"
 
 	"skyport/compat"
@@ -45,19 +44,14 @@ var Commands = map[string]Command{
 	"sinfo":   Sinfo,
 }
 
-// getenv looks name up in the invocation's environment.
-func (inv *Invocation) getenv(name string) string {
-	for i := len(inv.Env) - 1; i >= 0; i-- {
-		if k, v, ok := strings.Cut(inv.Env[i], "="); ok && k == name {
-			return v
-		}
-	}
-	return ""
-}
-
 // fail prints err as Slurm would and returns its exit status: a
-// *compat.Error verbatim, anything else with the command's prefix.
+// *compat.Error verbatim (after the stdout text of a *compat.UsageError),
+// anything else with the command's prefix.
 func (inv *Invocation) fail(cmd string, err error) int {
+	var ue *compat.UsageError
+	if errors.As(err, &ue) {
+		fmt.Fprint(inv.Stdout, ue.Stdout)
+	}
 	var ce *compat.Error
 	if errors.As(err, &ce) {
 		fmt.Fprint(inv.Stderr, ce.Msg)

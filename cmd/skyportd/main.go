@@ -79,7 +79,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "skyportd: %v\n", err)
 		return 1
 	}
-	defer srv.Close()
+	defer func() {
+		// Closing flushes the queue: a failure must not pass silently.
+		if err := srv.Close(); err != nil {
+			log.Error("close", "err", err)
+		}
+	}()
 	if err := srv.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintf(stderr, "skyportd: %v\n", err)
 		return 1

@@ -33,7 +33,9 @@ func testStartIdempotent(t *testing.T, open Opener) {
 		t.Errorf("second Start = %q; want the first handle %q", again, hd)
 	}
 	h.waitFile("started")
-	h.gate().Close()
+	if err := h.gate().Close(); err != nil {
+		t.Errorf("Close = %v; want nil", err)
+	}
 	h.reopen()
 	if again := h.start(s); !bytes.Equal(again, hd) {
 		t.Errorf("Start after a reopen = %q; want the first handle %q", again, hd)

@@ -74,7 +74,7 @@ func testOutput(t *testing.T, open Opener) {
 		},
 		{
 			name: "same file named twice",
-			edit: func(h *harness, s *gate.Spec) { s.StdErr = s.StdOut },
+			edit: func(_ *harness, s *gate.Spec) { s.StdErr = s.StdOut },
 			out:  "out\nerr\n",
 		},
 		{name: "truncate", old: "old\n", out: "out\nerr\n"},
@@ -96,12 +96,12 @@ func testOutput(t *testing.T, open Opener) {
 		},
 		{
 			name: "stdin empty by default",
-			edit: func(h *harness, s *gate.Spec) { s.Script = []byte("#!/bin/sh\ncat\necho end\n") },
+			edit: func(_ *harness, s *gate.Spec) { s.Script = []byte("#!/bin/sh\ncat\necho end\n") },
 			out:  "end\n",
 		},
 		{
 			name: "arguments",
-			edit: func(h *harness, s *gate.Spec) {
+			edit: func(_ *harness, s *gate.Spec) {
 				s.Args = []string{"a b", "c"}
 				s.Script = []byte("#!/bin/sh\nprintf '[%s]' \"$@\"; echo\n")
 			},
@@ -109,7 +109,7 @@ func testOutput(t *testing.T, open Opener) {
 		},
 		{
 			name: "shebang",
-			edit: func(h *harness, s *gate.Spec) {
+			edit: func(_ *harness, s *gate.Spec) {
 				s.Script = []byte("#!/bin/bash\necho \"${BASH_VERSION:+bash}\"\n")
 			},
 			out: "bash\n",
@@ -161,11 +161,11 @@ pwd -P`)
 	s.Env = append(s.Env, "FOO=bar baz", "SLURM_TASK_PID=1")
 	_, e := h.run(s)
 	checkExit(t, e, 0, 0, gate.CauseNone)
-	real, err := filepath.EvalSymlinks(wd)
+	resolved, err := filepath.EvalSymlinks(wd)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "foo=bar baz\nhome=unset\ntask-pid-ok\n" + real + "\n"
+	want := "foo=bar baz\nhome=unset\ntask-pid-ok\n" + resolved + "\n"
 	if got := h.read(s.StdOut); got != want {
 		t.Errorf("output = %q; want %q", got, want)
 	}

@@ -31,7 +31,7 @@ func errMissing(dir string) error {
 // directory is gone, or the supervisor died without recording an exit
 // (its job may still run, unwatched). Recover needs no re-attaching: any
 // gate over the state directory can Wait, Signal and Kill any run.
-func (g *Gate) Recover(ctx context.Context, h gate.Handle) error {
+func (g *Gate) Recover(_ context.Context, h gate.Handle) error {
 	dir, err := g.dirOf(h)
 	if err != nil {
 		return err
@@ -80,7 +80,7 @@ func (g *Gate) Wait(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 // Signal sends sig to the job's process group. It does nothing for an
 // ended job and returns gate.ErrNotFound for a run it does not hold or
 // whose supervisor is gone.
-func (g *Gate) Signal(ctx context.Context, h gate.Handle, sig syscall.Signal) error {
+func (g *Gate) Signal(_ context.Context, h gate.Handle, sig syscall.Signal) error {
 	dir, err := g.dirOf(h)
 	if err != nil {
 		return err
@@ -120,7 +120,7 @@ func (g *Gate) Signal(ctx context.Context, h gate.Handle, sig syscall.Signal) er
 // later ones resend their signal and may shorten the grace. Kill returns
 // once the supervisor is told; it returns nil for an ended job and
 // gate.ErrNotFound for a run it does not hold or whose supervisor is gone.
-func (g *Gate) Kill(ctx context.Context, h gate.Handle, req gate.KillRequest) error {
+func (g *Gate) Kill(_ context.Context, h gate.Handle, req gate.KillRequest) error {
 	dir, err := g.dirOf(h)
 	if err != nil {
 		return err
@@ -204,7 +204,7 @@ func (g *Gate) Reap(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 // gate.ErrNotFound. It is safe to repeat. It refuses with gate.ErrRunning
 // while a supervisor runs the job, which would otherwise go on unwatched:
 // Kill and Wait first.
-func (g *Gate) Remove(ctx context.Context, h gate.Handle) error {
+func (g *Gate) Remove(_ context.Context, h gate.Handle) error {
 	dir, err := g.dirOf(h)
 	if err != nil {
 		return err

@@ -116,7 +116,7 @@ func (g *Gate) sweep() {
 
 // Nodes returns the one node of this machine: its short host name, CPUs
 // and memory (from Options or the machine), always up.
-func (g *Gate) Nodes(ctx context.Context) ([]gate.Node, error) {
+func (g *Gate) Nodes(_ context.Context) ([]gate.Node, error) {
 	if g.closed.Load() {
 		return nil, errClosed
 	}
@@ -125,7 +125,7 @@ func (g *Gate) Nodes(ctx context.Context) ([]gate.Node, error) {
 
 // List returns the handles of every run the state directory holds, ended
 // or not, in no particular order.
-func (g *Gate) List(ctx context.Context) ([]gate.Handle, error) {
+func (g *Gate) List(_ context.Context) ([]gate.Handle, error) {
 	if g.closed.Load() {
 		return nil, errClosed
 	}

@@ -63,9 +63,9 @@ func parseHandle(h gate.Handle) (string, error) {
 
 // truncate keeps error messages about foreign handles short.
 func truncate(b []byte) string {
-	const max = 64
-	if len(b) > max {
-		return string(b[:max]) + "..."
+	const maxLen = 64
+	if len(b) > maxLen {
+		return string(b[:maxLen]) + "..."
 	}
 	return string(b)
 }

@@ -64,7 +64,7 @@ func TestRunAsUser(t *testing.T) {
 		}},
 		{"output where the user cannot write", func(s *gate.Spec) {
 			s.StdOut = filepath.Join(locked, "out")
-		}, func(t *testing.T, s gate.Spec, e gate.Exit) {
+		}, func(t *testing.T, _ gate.Spec, e gate.Exit) {
 			if e.Cause != gate.CauseLaunchFailed || !strings.Contains(e.Detail, "permission denied") {
 				t.Errorf("exit = %+v; want a launch failure, permission denied", e)
 			}

@@ -28,7 +28,7 @@ type job struct {
 func (j *job) close() {
 	for _, f := range []*os.File{j.stdin, j.out, j.err} {
 		if f != nil {
-			f.Close() // closing out twice when joined is harmless
+			_ = f.Close() // closing out twice when joined is harmless
 		}
 	}
 }
@@ -104,7 +104,7 @@ func (s *supervisor) startJob(spec *gate.Spec) (*job, error) {
 		j.close()
 		return nil, fmt.Errorf("start script: %w", err)
 	}
-	j.stdin.Close()
+	_ = j.stdin.Close() // the job holds its own copy
 	j.stdin = nil
 	return j, nil
 }

@@ -253,7 +253,7 @@ func TestParseStatTicks(t *testing.T) {
 func FuzzParseStatTicks(f *testing.F) {
 	f.Add([]byte("1 (init) S 0 1 1 0 -1 4194560 1 2 3 4 5 6 7 8 20 0 1 0 42 1000 10"))
 	f.Add([]byte("1 ()))) S"))
-	f.Fuzz(func(t *testing.T, b []byte) {
+	f.Fuzz(func(_ *testing.T, b []byte) {
 		_, _ = parseStatTicks(b) // must not panic
 	})
 }

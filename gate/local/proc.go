@@ -64,7 +64,7 @@ func openProcess(pid int, ticks uint64) (*os.File, error) {
 	f := os.NewFile(uintptr(fd), "pidfd")
 	t, err := startTicks(pid)
 	if err != nil || t != ticks {
-		f.Close()
+		_ = f.Close()
 		return nil, errGone
 	}
 	return f, nil
@@ -81,7 +81,7 @@ func waitProcess(ctx context.Context, pid int, ticks uint64) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	stop := context.AfterFunc(ctx, func() { _ = f.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 	rc, err := f.SyscallConn()
@@ -111,7 +111,7 @@ func signalProcess(pid int, ticks uint64, sig syscall.Signal) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return err

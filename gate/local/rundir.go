@@ -128,7 +128,7 @@ func lockHeld(dir string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	rc, err := f.SyscallConn()
 	if err != nil {
 		return false, err

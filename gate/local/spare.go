@@ -39,17 +39,17 @@ func (g *Gate) startSpare() (*spare, error) {
 	}
 	dirR, dirW, err := os.Pipe()
 	if err != nil {
-		readyR.Close()
-		readyW.Close()
+		_ = readyR.Close()
+		_ = readyW.Close()
 		return nil, err
 	}
 	cmd := g.supervisorCmd([]*os.File{readyW, dirR}, "-ready-fd=3", "-dir-fd=4")
 	err = cmd.Start()
-	readyW.Close()
-	dirR.Close()
+	_ = readyW.Close()
+	_ = dirR.Close()
 	if err != nil {
-		readyR.Close()
-		dirW.Close()
+		_ = readyR.Close()
+		_ = dirW.Close()
 		return nil, fmt.Errorf("run supervisor %s: %w", g.cmd[0], err)
 	}
 	go g.reap(cmd, "")
@@ -67,8 +67,8 @@ func (s *spare) hand(dir string) error {
 
 // discard lets an unused spare go.
 func (s *spare) discard() {
-	s.dirW.Close()
-	s.readyR.Close()
+	_ = s.dirW.Close()
+	_ = s.readyR.Close()
 }
 
 // takeSpare returns the spare supervisor, if there is one, and has a new

@@ -78,7 +78,7 @@ func (g *Gate) prepare(dir string, spec gate.Spec) error {
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(tmp) // a no-op once renamed
+	defer func() { _ = os.RemoveAll(tmp) }() // a no-op once renamed
 	if err := os.Chmod(tmp, 0o711); err != nil {
 		return err
 	}
@@ -118,14 +118,14 @@ func (g *Gate) launch(ctx context.Context, dir string) error {
 			}
 			// The spare died before it claimed the run: start one afresh.
 		} else {
-			sp.readyR.Close()
+			_ = sp.readyR.Close()
 		}
 	}
 	logf, err := os.OpenFile(filepath.Join(dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return fmt.Errorf("supervisor log: %w: %w", err, gate.ErrUnavailable)
 	}
-	defer logf.Close()
+	defer func() { _ = logf.Close() }() // the supervisor holds its own copy
 	readyR, readyW, err := os.Pipe()
 	if err != nil {
 		return fmt.Errorf("supervisor pipe: %w: %w", err, gate.ErrUnavailable)
@@ -134,9 +134,9 @@ func (g *Gate) launch(ctx context.Context, dir string) error {
 	cmd.Stdout = logf
 	cmd.Stderr = logf
 	err = cmd.Start()
-	readyW.Close()
+	_ = readyW.Close()
 	if err != nil {
-		readyR.Close()
+		_ = readyR.Close()
 		return fmt.Errorf("run supervisor %s: %w: %w", g.cmd[0], err, gate.ErrUnavailable)
 	}
 	go g.reap(cmd, dir)
@@ -146,7 +146,7 @@ func (g *Gate) launch(ctx context.Context, dir string) error {
 // awaitReady waits until the supervisor closes its end of the readiness
 // pipe (or dies), or ctx ends; it closes r.
 func awaitReady(ctx context.Context, r *os.File) error {
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	stop := context.AfterFunc(ctx, func() { _ = r.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 	if _, err := io.Copy(io.Discard, r); err != nil {

@@ -86,7 +86,7 @@ func Supervise(args []string) int {
 func awaitRun(fd int) (string, error) {
 	f := os.NewFile(uintptr(fd), "run")
 	b, err := io.ReadAll(io.LimitReader(f, 1<<16))
-	f.Close()
+	_ = f.Close()
 	if err != nil || len(b) == 0 {
 		return "", err
 	}
@@ -95,7 +95,7 @@ func awaitRun(fd int) (string, error) {
 	if err != nil {
 		return dir, nil // keep logging wherever stderr goes
 	}
-	defer logf.Close()
+	defer func() { _ = logf.Close() }() // descriptors 1 and 2 stay open on it
 	_ = unix.Dup3(int(logf.Fd()), 1, 0)
 	_ = unix.Dup3(int(logf.Fd()), 2, 0)
 	return dir, nil
@@ -113,7 +113,7 @@ type supervisor struct {
 // repeated calls do nothing.
 func (s *supervisor) signalReady() {
 	if s.ready != nil {
-		s.ready.Close()
+		_ = s.ready.Close() // closing is the signal
 		s.ready = nil
 	}
 }

@@ -61,7 +61,7 @@ func TestClientErrors(t *testing.T) {
 		t.Fatalf("Ping with no daemon = %v, want ErrUnreachable", err)
 	}
 	// The daemon's refusal: Slurm's message and exit code, as *compat.Error.
-	sock := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	sock := serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusUnprocessableEntity)
 		json.NewEncoder(w).Encode(ErrorResponse{Message: "sbatch: error: Batch job submission failed: Invalid partition name specified\n", Exit: 1})
 	}))

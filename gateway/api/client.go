@@ -67,9 +67,9 @@ func (c *Client) Render(ctx context.Context, path string, req any, w io.Writer) 
 	if err != nil {
 		return err
 	}
-	defer body.Close()
+	defer func() { _ = body.Close() }()
 	if _, err := io.Copy(w, body); err != nil {
-		return fmt.Errorf("%w: reading %s: %v", ErrUnreachable, path, err)
+		return fmt.Errorf("%w: reading %s: %w", ErrUnreachable, path, err)
 	}
 	return nil
 }
@@ -80,13 +80,13 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any) err
 	if err != nil {
 		return err
 	}
-	defer body.Close()
+	defer func() { _ = body.Close() }()
 	if out == nil {
 		_, _ = io.Copy(io.Discard, body)
 		return nil
 	}
 	if err := json.NewDecoder(body).Decode(out); err != nil {
-		return fmt.Errorf("%w: decoding %s answer: %v", ErrUnreachable, path, err)
+		return fmt.Errorf("%w: decoding %s answer: %w", ErrUnreachable, path, err)
 	}
 	return nil
 }
@@ -111,12 +111,12 @@ func (c *Client) do(ctx context.Context, method, path string, in any) (io.ReadCl
 	}
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrUnreachable, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	if resp.StatusCode/100 == 2 {
 		return resp.Body, nil
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	var er ErrorResponse
 	if err := json.NewDecoder(resp.Body).Decode(&er); err != nil || er.Message == "" {
 		return nil, &compat.Error{Msg: "skyport: daemon answered " + strconv.Itoa(resp.StatusCode) + "\n", Code: 1}
