@@ -52,8 +52,21 @@ func caller(w http.ResponseWriter, r *http.Request) (peer, bool) {
 
 // writeJSON answers 200 with v.
 func writeJSON(w http.ResponseWriter, v any) {
+	writeBody(w, http.StatusOK, v)
+}
+
+// writeBody answers status with v as JSON, with a Content-Length.
+func writeBody(w http.ResponseWriter, status int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = json.Marshal(api.ErrorResponse{Message: "skyport: internal error: " + err.Error() + "\n", Exit: 1})
+	}
+	b = append(b, '\n')
 	w.Header().Set("Content-Type", "application/json")
-	_ = json.NewEncoder(w).Encode(v)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
 }
 
 // writeError answers with Slurm's message for err: a *compat.Error as it
@@ -64,9 +77,7 @@ func writeError(w http.ResponseWriter, status int, err error) {
 		ce = &compat.Error{Msg: "skyport: internal error: " + err.Error() + "\n", Code: 1}
 		status = http.StatusInternalServerError
 	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(api.ErrorResponse{Message: ce.Msg, Exit: ce.Code})
+	writeBody(w, status, api.ErrorResponse{Message: ce.Msg, Exit: ce.Code})
 }
 
 func (s *Server) handleSubmit(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -82,5 +83,43 @@ func TestClientErrors(t *testing.T) {
 	resp, err := NewClient(sock).Submit(context.Background(), SubmitRequest{Cwd: "/w"})
 	if err != nil || resp.JobID != 42 {
 		t.Fatalf("Submit = %+v, %v", resp, err)
+	}
+}
+
+// Render copies the daemon's text exactly, whether the answer has a
+// Content-Length or is chunked (a streamed answer), and a broken answer is
+// ErrUnreachable, never a silent truncation.
+func TestRenderBodies(t *testing.T) {
+	t.Parallel()
+	big := strings.Repeat("0123456789abcdef\n", 40000)
+	sock := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/length":
+			w.Header().Set("Content-Length", "5")
+			io.WriteString(w, "hello")
+		case "/chunked":
+			for i := 0; i < len(big); i += 10000 {
+				io.WriteString(w, big[i:min(i+10000, len(big))])
+				w.(http.Flusher).Flush()
+			}
+		case "/cut":
+			w.Header().Set("Content-Length", "100")
+			io.WriteString(w, "short")
+			conn, _, _ := w.(http.Hijacker).Hijack()
+			conn.Close()
+		}
+	}))
+	c := NewClient(sock)
+	var out strings.Builder
+	if err := c.Render(context.Background(), "/length", struct{}{}, &out); err != nil || out.String() != "hello" {
+		t.Fatalf("Content-Length body = %q, %v", out.String(), err)
+	}
+	out.Reset()
+	if err := c.Render(context.Background(), "/chunked", struct{}{}, &out); err != nil || out.String() != big {
+		t.Fatalf("chunked body: %d bytes, %v; want %d bytes", out.Len(), err, len(big))
+	}
+	out.Reset()
+	if err := c.Render(context.Background(), "/cut", struct{}{}, &out); !errors.Is(err, ErrUnreachable) {
+		t.Fatalf("cut body: err = %v", err)
 	}
 }
