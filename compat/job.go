@@ -77,6 +77,18 @@ type Job struct {
 	ExitSignal int
 	Restarts   int
 
+	// Fields only scontrol show job prints. ArrayThrottle is the array's
+	// %N limit on a record standing for a pending array or one of its
+	// tasks (0 = none); NoRequeue is --no-requeue (Requeue=0); AllocSID is
+	// the session id of the submitting process (AllocNode:Sid); LastSchedEval
+	// is when the scheduler last considered the job (zero: its start, else
+	// its submission); SuspendTime is when a SUSPENDED job was suspended.
+	ArrayThrottle int
+	NoRequeue     bool
+	AllocSID      uint32
+	LastSchedEval time.Time
+	SuspendTime   time.Time
+
 	// Batch describes the .batch step; nil until the job has started.
 	Batch *Step
 }
@@ -132,4 +144,12 @@ type Node struct {
 	ThreadsPerCore int
 	// CPULoad is the load average sinfo %O prints (e.g. 1.57).
 	CPULoad float64
+	// Arch and OS describe the machine ("x86_64", "Linux 6.1.0 #1 SMP
+	// ..."); empty when unknown (scontrol show node then omits them).
+	// BootTime, SlurmdStartTime and LastBusyTime are zero when unknown.
+	Arch            string
+	OS              string
+	BootTime        time.Time
+	SlurmdStartTime time.Time
+	LastBusyTime    time.Time
 }
