@@ -28,6 +28,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+api.PathSacct, s.handleSacct)
 	mux.HandleFunc("POST "+api.PathSinfo, s.handleSinfo)
 	mux.HandleFunc("POST "+api.PathScancel, s.handleScancel)
+	mux.HandleFunc("POST "+api.PathScontrol, s.handleScontrol)
 	return mux
 }
 

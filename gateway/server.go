@@ -27,7 +27,9 @@ type Server struct {
 	parts  []*partition
 	byName map[string]*partition
 	host   string // this machine's short name: SLURM_SUBMIT_HOST
-	now    func() time.Time
+	// started is when this daemon started (scontrol's BOOT_TIME).
+	started time.Time
+	now     func() time.Time
 
 	stateDir string
 	socket   string
@@ -78,6 +80,7 @@ func New(cfg Config, opts Options) (*Server, error) {
 		kick: make(chan struct{}, 1),
 	}
 	s.host = shortHostname()
+	s.started = now()
 	s.socket = cfg.Daemon.Socket
 	if s.socket == "" {
 		s.socket = defaultSocket(stateDir)

@@ -37,11 +37,12 @@ type Command func(ctx context.Context, inv *Invocation) int
 
 // Commands maps each command name to its implementation.
 var Commands = map[string]Command{
-	"sbatch":  Sbatch,
-	"squeue":  Squeue,
-	"scancel": Scancel,
-	"sacct":   Sacct,
-	"sinfo":   Sinfo,
+	"sbatch":   Sbatch,
+	"squeue":   Squeue,
+	"scancel":  Scancel,
+	"sacct":    Sacct,
+	"sinfo":    Sinfo,
+	"scontrol": Scontrol,
 }
 
 // fail prints err as Slurm would and returns its exit status: a

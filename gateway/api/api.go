@@ -11,12 +11,13 @@ import (
 
 // Paths of the API, all under /v1.
 const (
-	PathPing    = "/v1/ping"
-	PathSubmit  = "/v1/jobs"
-	PathSqueue  = "/v1/squeue"
-	PathSacct   = "/v1/sacct"
-	PathSinfo   = "/v1/sinfo"
-	PathScancel = "/v1/scancel"
+	PathPing     = "/v1/ping"
+	PathSubmit   = "/v1/jobs"
+	PathSqueue   = "/v1/squeue"
+	PathSacct    = "/v1/sacct"
+	PathSinfo    = "/v1/sinfo"
+	PathScancel  = "/v1/scancel"
+	PathScontrol = "/v1/scontrol"
 )
 
 // SubmitRequest is one sbatch submission. The shim has already parsed and
@@ -67,6 +68,20 @@ type ScancelRequest struct {
 // ScancelResponse says what happened to each job named.
 type ScancelResponse struct {
 	// Stderr is what scancel prints on stderr (only with -v, or errors).
+	Stderr string `json:"stderr,omitempty"`
+	Exit   int    `json:"exit"`
+}
+
+// ScontrolRequest asks for one scontrol command.
+type ScontrolRequest struct {
+	Request compat.ScontrolRequest `json:"request"`
+}
+
+// ScontrolResponse is what scontrol prints: Slurm prints some messages on
+// stdout even when it fails ("Partition x not found"), so both streams and
+// the exit status travel together.
+type ScontrolResponse struct {
+	Stdout string `json:"stdout,omitempty"`
 	Stderr string `json:"stderr,omitempty"`
 	Exit   int    `json:"exit"`
 }

@@ -54,6 +54,13 @@ func (c *Client) Scancel(ctx context.Context, req ScancelRequest) (ScancelRespon
 	return resp, err
 }
 
+// Scontrol runs one scontrol command in the daemon.
+func (c *Client) Scontrol(ctx context.Context, req ScontrolRequest) (ScontrolResponse, error) {
+	var resp ScontrolResponse
+	err := c.call(ctx, "POST", PathScontrol, req, &resp)
+	return resp, err
+}
+
 // Render posts req to one of the rendering endpoints (PathSqueue,
 // PathSacct, PathSinfo) and copies the text the daemon renders to w.
 func (c *Client) Render(ctx context.Context, path string, req any, w io.Writer) error {
