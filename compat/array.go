@@ -77,13 +77,13 @@ func ParseArray(spec string, maxArraySize int) (ArraySpec, error) {
 	}
 	if i := strings.IndexByte(spec, '%'); i >= 0 {
 		// Slurm keeps the throttle in a C int: only a positive value counts.
-		n, _ := strtolInt(spec[i+1:])
+		n, _ := cStrtol(spec[i+1:])
 		if th := int32(n); th > 0 {
 			a.Throttle = int(th)
 		}
 	}
 	if i := strings.IndexByte(spec, ':'); i >= 0 {
-		n, _ := strtolInt(spec[i+1:])
+		n, _ := cStrtol(spec[i+1:])
 		a.Step = int64(int32(n))
 	}
 	return a, nil
@@ -94,7 +94,7 @@ func ParseArray(spec string, maxArraySize int) (ArraySpec, error) {
 // each number, and anything after a '%' ignored.
 func parseArrayToken(tok string, limit int64) (first, last, step int64, ok bool) {
 	tok = strings.TrimPrefix(tok, "[")
-	first, rest := strtolInt(tok)
+	first, rest := cStrtol(tok)
 	rest = strings.TrimPrefix(rest, "]")
 	if first < 0 {
 		return 0, 0, 0, false
@@ -102,10 +102,10 @@ func parseArrayToken(tok string, limit int64) (first, last, step int64, ok bool)
 	step = 1
 	last = first
 	if strings.HasPrefix(rest, "-") {
-		last, rest = strtolInt(rest[1:])
+		last, rest = cStrtol(rest[1:])
 		rest = strings.TrimPrefix(rest, "]")
 		if strings.HasPrefix(rest, ":") {
-			step, rest = strtolInt(rest[1:])
+			step, rest = cStrtol(rest[1:])
 			rest = strings.TrimPrefix(rest, "]")
 			if step <= 0 || step >= limit {
 				return 0, 0, 0, false
@@ -147,12 +147,4 @@ func (a ArraySpec) Max() int64 {
 		return 0
 	}
 	return a.Tasks[len(a.Tasks)-1]
-}
-
-// strtolInt is C's strtol with a 64-bit long: the value (0 without
-// digits, saturated on overflow) and the unparsed rest (s itself without
-// digits).
-func strtolInt(s string) (int64, string) {
-	v, rest, _ := strtolC(s)
-	return v, rest
 }

@@ -2,7 +2,6 @@ package compat
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strings"
 )
@@ -108,40 +107,4 @@ func checkTaskRange(r string) error {
 		return &TaskListError{Range: r, TooMany: true}
 	}
 	return nil
-}
-
-// strtoulC reads a number as C's strtoul does: leading white space, an
-// optional sign ('-' negates modulo 2^64), digits, saturation at the
-// uint64 limit. ok is false when there are no digits.
-func strtoulC(s string) (v uint64, rest string, ok bool) {
-	i := 0
-	for i < len(s) && ctypeSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	over := false
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		d := uint64(s[i] - '0')
-		if v > (math.MaxUint64-d)/10 {
-			over = true
-		} else {
-			v = v*10 + d
-		}
-		i++
-	}
-	if i == start {
-		return 0, s, false
-	}
-	switch {
-	case over:
-		v = math.MaxUint64
-	case neg:
-		v = -v
-	}
-	return v, s[i:], true
 }

@@ -234,14 +234,14 @@ func (p *depParser) add(it DepItem) {
 // jobRef reads "id", "id_task" or "id_*" as Slurm does (strtol, then the
 // uint32 it stores) and returns the rest.
 func jobRef(s string) (jobID uint32, task int64, rest string) {
-	id, rest := strtolInt(s)
+	id, rest := cStrtol(s)
 	task = DepNoTask
 	if strings.HasPrefix(rest, "_") {
 		if strings.HasPrefix(rest[1:], "*") {
 			return uint32(id), DepAllTasks, rest[2:]
 		}
 		var t int64
-		t, rest = strtolInt(rest[1:])
+		t, rest = cStrtol(rest[1:])
 		switch u := uint32(t); u {
 		case 0xffffffff: // INFINITE
 			task = DepAllTasks
@@ -275,7 +275,7 @@ func (p *depParser) jobIDs(s string, typ DepType) (string, bool) {
 		}
 		if strings.HasPrefix(rest, "+") {
 			var t int64
-			t, rest = strtolInt(rest[1:])
+			t, rest = cStrtol(rest[1:])
 			mins := int32(t) // a C int
 			if mins <= 0 {
 				return rest, false

@@ -26,7 +26,7 @@ func xlateArrayDep(spec string, maxArraySize int) (string, bool) {
 				idStart = i
 			}
 		case c == '_' && i+1 < len(spec) && spec[i+1] == '[' && idStart >= 0:
-			id, _ := strtolInt(spec[idStart:])
+			id, _ := cStrtol(spec[idStart:])
 			jobID := uint32(id)
 			i += 2
 			end := strings.IndexByte(spec[i:], ']')
@@ -91,15 +91,15 @@ func bitUnfmt(s string, size int) ([]int64, bool) {
 			}
 		}
 	} else {
-		a, rest := strtolInt(s)
+		a, rest := cStrtol(s)
 		if !strings.HasPrefix(rest, "-") {
 			return nil, false
 		}
-		b, rest := strtolInt(rest[1:])
+		b, rest := cStrtol(rest[1:])
 		if !strings.HasPrefix(rest, ":") {
 			return nil, false
 		}
-		st, rest := strtolInt(rest[1:])
+		st, rest := cStrtol(rest[1:])
 		first, last, step := int32(a), int32(b), int32(st)
 		if rest != "" || last < first || step <= 0 {
 			return nil, false

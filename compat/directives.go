@@ -101,7 +101,7 @@ func ParseDirectives(script []byte, name string) (args []string, warn string, er
 				w.WriteString("sbatch: error: Change from #SLURM to #SBATCH in your script and verify the options are valid in sbatch\n")
 			}
 		default:
-			trimmed := strings.TrimLeftFunc(line, func(r rune) bool { return r < 0x80 && ctypeSpace(byte(r)) })
+			trimmed := strings.TrimLeftFunc(line, func(r rune) bool { return r < 0x80 && isCSpace(byte(r)) })
 			if trimmed != "" && trimmed[0] != '#' {
 				return args, w.String(), nil
 			}
@@ -148,11 +148,11 @@ func (e errUnmatched) Error() string {
 // _get_argument does.
 func directiveWords(body string) ([]directiveWord, error) {
 	var words []directiveWord
-	s := strings.TrimLeftFunc(body, func(r rune) bool { return r < 0x80 && ctypeSpace(byte(r)) })
+	s := strings.TrimLeftFunc(body, func(r rune) bool { return r < 0x80 && isCSpace(byte(r)) })
 	for {
 		start := s
 		i := 0
-		for i < len(s) && ctypeSpace(s[i]) {
+		for i < len(s) && isCSpace(s[i]) {
 			i++
 		}
 		if i == len(s) {
@@ -163,7 +163,7 @@ func directiveWords(body string) ([]directiveWord, error) {
 		var quote byte
 		escaped := false
 	scan:
-		for ; i < len(s) && (quote != 0 || !ctypeSpace(s[i])); i++ {
+		for ; i < len(s) && (quote != 0 || !isCSpace(s[i])); i++ {
 			c := s[i]
 			switch {
 			case escaped:

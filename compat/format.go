@@ -133,41 +133,6 @@ func parseLongFormat(format string, lookup func(string) (int, bool)) (items []fm
 	return items, invalid
 }
 
-// cStrtol parses a base-10 integer the way C's strtol does: leading
-// white space, an optional sign, digits. It returns the value (clamped)
-// and the unparsed rest; with no digits the rest is s itself.
-func cStrtol(s string) (int64, string) {
-	i := 0
-	for i < len(s) && isCSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	var n int64
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		if n < 1<<40 {
-			n = n*10 + int64(s[i]-'0')
-		}
-		i++
-	}
-	if i == start {
-		return 0, s
-	}
-	if neg {
-		n = -n
-	}
-	return n, s[i:]
-}
-
-// isCSpace reports whether c is white space for C's isspace.
-func isCSpace(c byte) bool {
-	return c == ' ' || (c >= '\t' && c <= '\r')
-}
-
 // appendField appends s to b the way Slurm's _print_str does: width 0
 // prints s as is; a left-justified field is cut to width and padded with
 // spaces; a right-justified one is padded on the left and cut to width

@@ -229,57 +229,10 @@ func sbParseInt(key, val string, positive bool) (int, error) {
 	return int(int32(v)), nil
 }
 
-// strtolC reads s as C's strtol(s, &end, 10) does with a 64-bit long:
-// leading white space, an optional sign, decimal digits; the value
-// saturates at the limits. rest is what end points to: s itself when no
-// digit was read (ok is then false).
-func strtolC(s string) (v int64, rest string, ok bool) {
-	i := 0
-	for i < len(s) && ctypeSpace(s[i]) {
-		i++
-	}
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	var u uint64
-	over := false
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		d := uint64(s[i] - '0')
-		if u > (math.MaxUint64-d)/10 {
-			over = true
-		} else {
-			u = u*10 + d
-		}
-		i++
-	}
-	if i == start {
-		return 0, s, false
-	}
-	switch {
-	case neg && (over || u > 1<<63):
-		v = math.MinInt64
-	case neg:
-		v = int64(-u) //nolint:gosec // two's complement negation of at most 1<<63
-	case over || u > math.MaxInt64:
-		v = math.MaxInt64
-	default:
-		v = int64(u)
-	}
-	return v, s[i:], true
-}
-
-// ctypeSpace is C's isspace in the "C" locale.
-func ctypeSpace(c byte) bool {
-	return c == ' ' || (c >= '\t' && c <= '\r')
-}
-
 // allCSpace reports whether s is empty or only C white space.
 func allCSpace(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if !ctypeSpace(s[i]) {
+		if !isCSpace(s[i]) {
 			return false
 		}
 	}

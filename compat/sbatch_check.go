@@ -258,7 +258,7 @@ func sbSignalNumber(s string) int {
 		}
 		return 0
 	}
-	for s != "" && ctypeSpace(s[0]) {
+	for s != "" && isCSpace(s[0]) {
 		s = s[1:]
 	}
 	if sbHasPrefixFold(s, "SIG") {
