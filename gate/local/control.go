@@ -77,29 +77,39 @@ func (g *Gate) Wait(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 	return e, err
 }
 
+// runningRun finds the run h names and its supervisor's record, for an
+// operation (op names it in errors) on a job that may still run. ended is
+// true, with no error, when the job has ended already; a run it does not
+// hold or whose supervisor is gone is gate.ErrNotFound.
+func (g *Gate) runningRun(h gate.Handle, op string) (dir string, rec superRecord, ended bool, err error) {
+	if dir, err = g.dirOf(h); err != nil {
+		return "", rec, false, err
+	}
+	st, err := inspect(dir)
+	if err != nil {
+		return "", rec, false, fmt.Errorf("local: %s %s: %w", op, filepath.Base(dir), err)
+	}
+	switch st {
+	case stateEnded:
+		return dir, rec, true, nil
+	case stateLost:
+		return "", rec, false, errLost(dir)
+	case stateMissing, stateUnclaimed:
+		return "", rec, false, errMissing(dir)
+	}
+	if err := readJSON(dir, superFile, &rec); err != nil {
+		return "", rec, false, fmt.Errorf("local: %s %s: %w", op, filepath.Base(dir), err)
+	}
+	return dir, rec, false, nil
+}
+
 // Signal sends sig to the job's process group. It does nothing for an
 // ended job and returns gate.ErrNotFound for a run it does not hold or
 // whose supervisor is gone.
 func (g *Gate) Signal(_ context.Context, h gate.Handle, sig syscall.Signal) error {
-	dir, err := g.dirOf(h)
-	if err != nil {
+	dir, rec, ended, err := g.runningRun(h, "signal")
+	if err != nil || ended {
 		return err
-	}
-	st, err := inspect(dir)
-	if err != nil {
-		return fmt.Errorf("local: signal %s: %w", filepath.Base(dir), err)
-	}
-	switch st {
-	case stateEnded:
-		return nil
-	case stateLost:
-		return errLost(dir)
-	case stateMissing, stateUnclaimed:
-		return errMissing(dir)
-	}
-	var rec superRecord
-	if err := readJSON(dir, superFile, &rec); err != nil {
-		return fmt.Errorf("local: signal %s: %w", filepath.Base(dir), err)
 	}
 	if rec.JobPID <= 0 {
 		return nil // not started yet, or a launch failure about to be recorded
@@ -121,25 +131,9 @@ func (g *Gate) Signal(_ context.Context, h gate.Handle, sig syscall.Signal) erro
 // once the supervisor is told; it returns nil for an ended job and
 // gate.ErrNotFound for a run it does not hold or whose supervisor is gone.
 func (g *Gate) Kill(_ context.Context, h gate.Handle, req gate.KillRequest) error {
-	dir, err := g.dirOf(h)
-	if err != nil {
+	dir, rec, ended, err := g.runningRun(h, "kill")
+	if err != nil || ended {
 		return err
-	}
-	st, err := inspect(dir)
-	if err != nil {
-		return fmt.Errorf("local: kill %s: %w", filepath.Base(dir), err)
-	}
-	switch st {
-	case stateEnded:
-		return nil
-	case stateLost:
-		return errLost(dir)
-	case stateMissing, stateUnclaimed:
-		return errMissing(dir)
-	}
-	var rec superRecord
-	if err := readJSON(dir, superFile, &rec); err != nil {
-		return fmt.Errorf("local: kill %s: %w", filepath.Base(dir), err)
 	}
 	if err := writeJSON(dir, killFile, req, false); err != nil {
 		return fmt.Errorf("local: kill %s: %w", filepath.Base(dir), err)
