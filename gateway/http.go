@@ -109,8 +109,11 @@ func (s *Server) logErr(ctx context.Context, op string, err error) {
 
 // render answers with the text fn produces. The text is built completely
 // before anything is sent, so an error is never mixed into half an output.
-func render(w http.ResponseWriter, fn func(w io.Writer) error) {
+// sizeHint, when known, is about how many bytes the text will take: the
+// buffer is sized once instead of doubling through large outputs.
+func render(w http.ResponseWriter, sizeHint int, fn func(w io.Writer) error) {
 	var buf bytes.Buffer
+	buf.Grow(sizeHint)
 	if err := fn(&buf); err != nil {
 		writeError(w, http.StatusUnprocessableEntity, err)
 		return

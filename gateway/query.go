@@ -47,7 +47,8 @@ func (s *Server) handleSqueue(w http.ResponseWriter, r *http.Request) {
 	}
 	jobs := s.snapshot(ids)
 	now := s.now()
-	render(w, func(out io.Writer) error {
+	// About 90 bytes a line in the default format.
+	render(w, 128+96*len(jobs), func(out io.Writer) error {
 		return compat.Squeue(out, req.Options, jobs, who.UID, now)
 	})
 }
@@ -62,7 +63,7 @@ func (s *Server) handleSinfo(w http.ResponseWriter, r *http.Request) {
 	nodes := s.nodeViews()
 	s.mu.RUnlock()
 	now := s.now()
-	render(w, func(out io.Writer) error {
+	render(w, 0, func(out io.Writer) error {
 		return compat.Sinfo(out, req.Options, parts, nodes, now)
 	})
 }
@@ -99,7 +100,7 @@ func (s *Server) handleSacct(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	render(w, func(out io.Writer) error {
+	render(w, 256+160*len(jobs), func(out io.Writer) error {
 		return compat.Sacct(out, o, jobs, now)
 	})
 }
