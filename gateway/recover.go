@@ -34,7 +34,9 @@ func (s *Server) recover(ctx context.Context) error {
 		s.publish(j, "")
 		switch j.State {
 		case queue.Pending:
-			s.pending = append(s.pending, j.ID)
+			if !j.Held {
+				s.pending = append(s.pending, j.ID)
+			}
 		case queue.Configuring, queue.Running, queue.Completing, queue.Suspended:
 			attach = append(attach, j)
 		}

@@ -315,3 +315,22 @@ func TestCancelSurvivesRestart(t *testing.T) {
 		t.Errorf("batch step signal = %d, want 15 (SIGTERM)", e.job.BatchSignal)
 	}
 }
+
+// Held jobs stay out of the scheduler's list, so a large held backlog
+// costs a scheduling pass nothing; they keep Slurm's reason.
+func TestHeldJobsOutOfPass(t *testing.T) {
+	t.Parallel()
+	d := startDaemon(t, twoCPUs(t), "")
+	for range 5 {
+		d.submit(t, "true", func(o *compat.SubmitOptions) { o.Hold = true })
+	}
+	d.srv.mu.RLock()
+	n := len(d.srv.pending)
+	d.srv.mu.RUnlock()
+	if n != 0 {
+		t.Errorf("%d held jobs in the scheduling list, want 0", n)
+	}
+	if r := d.reason(3); r != "JobHeldUser" {
+		t.Errorf("held job reason %q, want JobHeldUser", r)
+	}
+}

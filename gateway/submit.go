@@ -137,7 +137,11 @@ func (s *Server) submit(ctx context.Context, req *api.SubmitRequest, who peer) (
 	}
 	s.mu.Lock()
 	s.publish(j, "")
-	s.pending = append(s.pending, id)
+	if !j.Held {
+		// A held job waits outside the scheduling list until it is
+		// released: thousands of held jobs cost a pass nothing.
+		s.pending = append(s.pending, id)
+	}
 	s.mu.Unlock()
 	s.poke()
 	s.log.Debug("submitted", "job_id", id, "user", j.User, "partition", j.Partition)
