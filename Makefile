@@ -12,9 +12,10 @@ FUZZTIME ?= 30s
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-build: ## build skyportd and the shims (one multi-call binary, linked per command) into bin/
+build: ## build skyportd, its lean job supervisor and the shims (one multi-call binary, linked per command) into bin/
 	@mkdir -p $(BIN)
 	$(GO) build -trimpath -o $(BIN)/skyportd ./cmd/skyportd
+	$(GO) build -trimpath -ldflags=-s -o $(BIN)/skyport-supervise ./cmd/skyport-supervise
 	$(GO) build -trimpath -ldflags=-s -o $(BIN)/skyport ./cmd/skyport
 	@for s in $(SHIMS); do ln -sf skyport $(BIN)/$$s; done
 
@@ -24,7 +25,7 @@ run: build ## build and run the daemon in the foreground (local gate, state unde
 
 install: build ## install skyportd, skyport and the shim links into $(PREFIX)/bin
 	@mkdir -p $(PREFIX)/bin
-	install -m 0755 $(BIN)/skyportd $(BIN)/skyport $(PREFIX)/bin/
+	install -m 0755 $(BIN)/skyportd $(BIN)/skyport-supervise $(BIN)/skyport $(PREFIX)/bin/
 	@for s in $(SHIMS); do ln -sf skyport $(PREFIX)/bin/$$s; done
 	@echo "installed into $(PREFIX)/bin; put it on PATH before any real Slurm"
 

@@ -42,7 +42,9 @@ func buildAndRun(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(dir)
-	for _, b := range []struct{ out, pkg string }{{"skyportd", "skyport/cmd/skyportd"}, {"skyport", "skyport/cmd/skyport"}} {
+	for _, b := range []struct{ out, pkg string }{
+		{"skyportd", "skyport/cmd/skyportd"}, {"skyport-supervise", "skyport/cmd/skyport-supervise"}, {"skyport", "skyport/cmd/skyport"},
+	} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {

@@ -44,6 +44,17 @@ var (
 	_ gate.Lister = (*Gate)(nil)
 )
 
+// LeanSupervisor is the name of the stand-alone supervisor binary
+// (cmd/skyport-supervise) that New prefers when it lies beside the
+// running program.
+const LeanSupervisor = "skyport-supervise"
+
+// isExecutable reports whether path is a regular file someone may execute.
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0
+}
+
 // New opens the local gate name over stateDir, creating <stateDir>/jobs.
 // Jobs started by an earlier Gate over the same directory are reached
 // through their handles.
@@ -80,6 +91,11 @@ func New(name, stateDir string, opts Options) (*Gate, error) {
 			return nil, fmt.Errorf("local: supervisor command: %w", err)
 		}
 		cmd = []string{exe, "supervise"}
+		// The lean supervisor binary, when installed beside this program,
+		// starts faster than re-executing the whole daemon.
+		if lean := filepath.Join(filepath.Dir(exe), LeanSupervisor); isExecutable(lean) {
+			cmd = []string{lean, "supervise"}
+		}
 	}
 	log := opts.Logger
 	if log == nil {
