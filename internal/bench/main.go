@@ -152,7 +152,8 @@ func progress(format string, args ...any) {
 	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
 }
 
-// errorf records a failed measurement under key (a row) and reports it.
+// fail records a failed measurement under key ("skyport:ROW" or
+// "slurm:ROW") and reports it on stderr; a nil err is ignored.
 func (b *bench) fail(key string, err error) {
 	if err == nil {
 		return

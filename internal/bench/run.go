@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -48,7 +47,6 @@ type bench struct {
 	slThr                           throughputResult
 	slctldIdle, slctldHeld          memory
 	slurmBusy                       map[string]string // scenario → others' jobs seen
-	slurmMu                         sync.Mutex        // guards slurmBusy
 
 	errs map[string]error
 }
@@ -106,12 +104,10 @@ func (b *bench) withSlurm(ctx context.Context, key string, f func(*system) error
 		notes = append(notes, "after: "+after)
 	}
 	if len(notes) > 0 {
-		b.slurmMu.Lock()
 		if b.slurmBusy == nil {
 			b.slurmBusy = map[string]string{}
 		}
 		b.slurmBusy[strings.TrimPrefix(key, "slurm:")] = strings.Join(notes, "; ")
-		b.slurmMu.Unlock()
 	}
 }
 
