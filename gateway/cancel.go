@@ -71,7 +71,7 @@ func (s *Server) scancel(ctx context.Context, o compat.ScancelOptions, who peer)
 		if verbose {
 			errs.WriteString(compat.ScancelVerboseTerminating(t.Spec, o.Full))
 		}
-		ids := s.targetIDs(t)
+		ids := s.targetIDs(ctx, t)
 		if len(ids) == 0 {
 			if verbose {
 				errs.WriteString(compat.ScancelKillError(t.Spec, "Invalid job id specified"))
@@ -101,7 +101,7 @@ func (s *Server) scancel(ctx context.Context, o compat.ScancelOptions, who peer)
 
 // targetIDs are the jobs one scancel target names: the job itself, or for
 // an array the tasks it names (all of them without a task list).
-func (s *Server) targetIDs(t compat.ScancelTarget) []uint32 {
+func (s *Server) targetIDs(ctx context.Context, t compat.ScancelTarget) []uint32 {
 	j, err := s.store.Get(t.JobID)
 	if err != nil {
 		return nil
@@ -110,7 +110,7 @@ func (s *Server) targetIDs(t compat.ScancelTarget) []uint32 {
 		return []uint32{j.ID}
 	}
 	var ids []uint32
-	_ = s.store.Scan(context.Background(), queue.Query{IDs: []uint32{j.ArrayJobID}}, func(x *queue.Job) bool {
+	_ = s.store.Scan(ctx, queue.Query{IDs: []uint32{j.ArrayJobID}}, func(x *queue.Job) bool {
 		if x.ArrayJobID == j.ArrayJobID && (len(t.Tasks) == 0 || slices.Contains(t.Tasks, x.ArrayTaskID)) {
 			ids = append(ids, x.ID)
 		}
