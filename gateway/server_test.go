@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"fmt"
 	"errors"
 	"io"
 	"log/slog"
@@ -38,7 +39,8 @@ func startDaemon(t *testing.T, cfg Config, dir string) *testDaemon {
 		t.Cleanup(func() { os.RemoveAll(dir) })
 	}
 	cfg.Daemon.StateDir = dir
-	srv, err := New(cfg, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	// The daemon's log goes to the test's log: shown when a test fails.
+	srv, err := New(cfg, Options{Logger: slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
@@ -67,6 +69,14 @@ func startDaemon(t *testing.T, cfg Config, dir string) *testDaemon {
 		time.Sleep(10 * time.Millisecond)
 	}
 	return d
+}
+
+// testWriter sends what is written to t.Log.
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
 }
 
 // twoCPUs is a config with one 2-CPU local node and partitions debug and cloud.
@@ -124,7 +134,9 @@ func (d *testDaemon) waitState(t *testing.T, id uint32, state queue.State) *entr
 		if time.Now().After(deadline) {
 			got := "missing"
 			if e != nil {
-				got = string(e.job.State)
+				j := e.job
+				got = fmt.Sprintf("%s (reason %s, exit %d:%d, batch %s %d:%d)", j.State, j.Reason,
+					j.ExitCode, j.ExitSignal, j.BatchState, j.BatchExitCode, j.BatchSignal)
 			}
 			t.Fatalf("job %d: state %s, want %s", id, got, state)
 		}
