@@ -286,6 +286,17 @@ func parseDateSpec(spec string, pos int, ts *timeSpec) (int, bool) {
 	}
 	digit := func(i int) bool { return at(i) >= '0' && at(i) <= '9' }
 	off := pos
+	// upTo2 reads the character at off as a digit and a second digit when
+	// one follows, as Slurm reads a month or a day.
+	upTo2 := func() int {
+		v := int(at(off)) - '0'
+		off++
+		if digit(off) {
+			v = v*10 + int(at(off)-'0')
+			off++
+		}
+		return v
+	}
 	if len(spec) >= off+7 && at(off+4) == '-' && at(off+7) == '-' {
 		yr := 0
 		for range 4 {
@@ -296,12 +307,7 @@ func parseDateSpec(spec string, pos int, ts *timeSpec) (int, bool) {
 			off++
 		}
 		off++ // the '-'
-		mon := int(at(off)) - '0'
-		off++
-		if digit(off) {
-			mon = mon*10 + int(at(off)-'0')
-			off++
-		}
+		mon := upTo2()
 		if mon < 1 || mon > 12 {
 			return off - 2, false
 		}
@@ -309,24 +315,14 @@ func parseDateSpec(spec string, pos int, ts *timeSpec) (int, bool) {
 		if !digit(off) {
 			return off, false
 		}
-		day := int(at(off) - '0')
-		off++
-		if digit(off) {
-			day = day*10 + int(at(off)-'0')
-			off++
-		}
+		day := upTo2()
 		if day < 1 || day > 31 {
 			return off - 2, false
 		}
 		ts.year, ts.month, ts.mday = yr, mon, day
 		return off - 1, true
 	}
-	mon := int(at(off)) - '0'
-	off++
-	if digit(off) {
-		mon = mon*10 + int(at(off)-'0')
-		off++
-	}
+	mon := upTo2()
 	if mon < 1 || mon > 12 {
 		return off - 2, false
 	}
@@ -336,12 +332,7 @@ func parseDateSpec(spec string, pos int, ts *timeSpec) (int, bool) {
 	if !digit(off) {
 		return off, false
 	}
-	day := int(at(off) - '0')
-	off++
-	if digit(off) {
-		day = day*10 + int(at(off)-'0')
-		off++
-	}
+	day := upTo2()
 	if day < 1 || day > 31 {
 		return off - 2, false
 	}
