@@ -29,14 +29,15 @@ var seqKey = []byte{prefixMeta, 'n', 'e', 'x', 't', '-', 'i', 'd'}
 type sequence struct {
 	mu     sync.Mutex
 	db     *badger.DB
-	next   uint64 // the next ID to hand out
-	leased uint64 // every ID below leased is covered by the stored lease
+	sync   func() error // makes a stored lease durable
+	next   uint64       // the next ID to hand out
+	leased uint64       // every ID below leased is covered by the stored lease
 }
 
 // openSequence resumes the sequence stored in db. It starts above the
 // stored lease, above maxID (the largest job ID stored, a safeguard should
 // the lease be lost) and at first or above.
-func openSequence(db *badger.DB, maxID, first uint32) (*sequence, error) {
+func openSequence(db *badger.DB, maxID, first uint32, sync func() error) (*sequence, error) {
 	next := max(uint64(maxID)+1, uint64(max(first, 1)))
 	err := db.View(func(txn *badger.Txn) error {
 		item, err := txn.Get(seqKey)
@@ -57,7 +58,7 @@ func openSequence(db *badger.DB, maxID, first uint32) (*sequence, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queue: read job ID sequence: %w", err)
 	}
-	return &sequence{db: db, next: next, leased: next}, nil
+	return &sequence{db: db, sync: sync, next: next, leased: next}, nil
 }
 
 // reserve hands out n consecutive IDs and returns the first. It returns
@@ -107,9 +108,13 @@ func (q *sequence) release() error {
 	return nil
 }
 
-// store commits v as the stored lease.
+// store commits v as the stored lease and makes it durable.
 func (q *sequence) store(v uint64) error {
-	return q.db.Update(func(txn *badger.Txn) error {
+	err := q.db.Update(func(txn *badger.Txn) error {
 		return txn.Set(seqKey, binary.BigEndian.AppendUint64(nil, v))
 	})
+	if err != nil {
+		return err
+	}
+	return q.sync()
 }

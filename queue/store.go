@@ -19,8 +19,8 @@ type Options struct {
 	// Logger receives Badger's warnings and errors (its informational
 	// messages are dropped) and the store's own; nil means slog.Default().
 	Logger *slog.Logger
-	// NoSync turns off the fsync of every commit. For tests and benchmarks
-	// only: without it an acknowledged job survives a crash of the machine.
+	// NoSync turns off every fsync. For tests and benchmarks only: without
+	// it an acknowledged job survives a crash of the machine.
 	NoSync bool
 	// FirstID is the smallest job ID handed out (Slurm's FirstJobId); 0
 	// means 1. Raising it on an existing store skips ahead; lowering it
@@ -57,6 +57,8 @@ type Store struct {
 	log  *slog.Logger
 	lock *os.File // dir's lock file; nil in memory
 	seq  *sequence
+	// durable makes sync call fsync: set unless Options.NoSync or in memory.
+	durable bool
 
 	jobLocks [stripes]sync.Mutex
 	active   atomic.Int64
@@ -100,9 +102,10 @@ func Open(dir string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("queue: open %s: %w", dir, err)
 	}
 	s.db = db
+	s.durable = !opts.NoSync && dir != ""
 	maxID, err := s.load()
 	if err == nil {
-		s.seq, err = openSequence(db, maxID, opts.FirstID)
+		s.seq, err = openSequence(db, maxID, opts.FirstID, s.sync)
 	}
 	if err != nil {
 		err = errors.Join(err, db.Close())
@@ -121,7 +124,9 @@ func Open(dir string, opts Options) (*Store, error) {
 func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
 	o := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
-		WithSyncWrites(!opts.NoSync).
+		// Commits are made durable explicitly (Store.sync): most must be,
+		// but not the steps a restart can redo (see lazyTransition).
+		WithSyncWrites(false).
 		WithMetricsEnabled(false).
 		WithNumVersionsToKeep(1).
 		WithNumCompactors(2).
@@ -258,3 +263,18 @@ func (l badgerLogger) Warningf(format string, args ...any) {
 
 func (badgerLogger) Infof(string, ...any)  {}
 func (badgerLogger) Debugf(string, ...any) {}
+
+// sync makes every commit so far durable: it fsyncs Badger's write-ahead
+// log and value log. Badger writes its logs through shared mappings, so a
+// commit survives a crash of the process without it; sync is what makes it
+// survive a crash of the machine. One sync covers the commits of every
+// goroutine before it, so concurrent submissions share the fsyncs.
+func (s *Store) sync() error {
+	if !s.durable {
+		return nil
+	}
+	if err := s.db.Sync(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	return nil
+}

@@ -132,3 +132,21 @@ func TestUpdateRandomWalk(t *testing.T) {
 		}
 	}
 }
+
+// TestLazyTransition pins which commits skip the fsync: only the steps of a
+// start, which a restart redoes through the gates' idempotent Start.
+func TestLazyTransition(t *testing.T) {
+	lazy := map[[2]State]bool{
+		{Pending, Configuring}:     true,
+		{Pending, Running}:         true,
+		{Configuring, Running}:     true,
+		{Configuring, Configuring}: true,
+	}
+	for _, from := range AllStates {
+		for _, to := range AllStates {
+			if got, want := lazyTransition(from, to), lazy[[2]State{from, to}]; got != want {
+				t.Errorf("lazyTransition(%s, %s) = %v, want %v", from, to, got, want)
+			}
+		}
+	}
+}

@@ -118,6 +118,9 @@ func (s *Store) insert(j *Job, id uint32, b Blobs, check bool) error {
 			break
 		}
 	}
+	if err == nil {
+		err = s.sync()
+	}
 	if err != nil {
 		return fmt.Errorf("queue: store job %d: %w", id, err)
 	}
@@ -129,8 +132,8 @@ func (s *Store) insert(j *Job, id uint32, b Blobs, check bool) error {
 }
 
 // Update changes job id in one transaction: fn gets a copy of the stored
-// job to change, and the result is committed (synced) with its index
-// entries. Nothing is written when fn fails (its error is returned
+// job to change, and the result is committed with its index entries and
+// made durable, except for the steps of a start that lazyTransition names. Nothing is written when fn fails (its error is returned
 // wrapped), when the change of state is illegal (ErrIllegalTransition),
 // when the result is invalid (ErrInvalidJob: a changed ID, a final state
 // without EndTime) or when fn changed nothing.
@@ -211,10 +214,24 @@ func (s *Store) update(id uint32, fn func(j *Job) error) (*Job, bool, error) {
 	if err == nil {
 		err = txn.Commit()
 	}
+	if err == nil && !lazyTransition(old.State, j.State) {
+		err = s.sync()
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("queue: update job %d: %w", id, err)
 	}
 	return j, wasActive, nil
+}
+
+// lazyTransition reports whether a change of state (from, to) may be
+// committed without an fsync: the steps of a start (PENDING→CONFIGURING→
+// RUNNING, with the gate's handle). Should the machine crash before a later
+// fsync covers them, the job is found PENDING or CONFIGURING again and
+// started again with the same restart count, which a gate's idempotent
+// Start (per job ID and restart) turns into the run it already has. A crash
+// of the daemon alone loses nothing, synced or not.
+func lazyTransition(from, to State) bool {
+	return (from == Pending || from == Configuring) && (to == Configuring || to == Running)
 }
 
 // validate checks the rules every stored record obeys.
