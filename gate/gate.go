@@ -22,6 +22,10 @@ type Spec struct {
 	UID     uint32 `json:"uid"`
 	GID     uint32 `json:"gid"`
 	Node    string `json:"node"` // the node the scheduler placed the job on
+	// Groups are the supplementary groups of UID, resolved by the gateway
+	// through the system's name service (a gate running the job as another
+	// user sets them); empty means only GID.
+	Groups []uint32 `json:"groups,omitempty"`
 
 	Script  []byte   `json:"script"`
 	Args    []string `json:"args,omitempty"`
@@ -31,6 +35,9 @@ type Spec struct {
 	StdOut string `json:"stdout"`
 	StdErr string `json:"stderr,omitempty"`
 	StdIn  string `json:"stdin"`
+	// SubmitDir is the directory sbatch ran in; gates that stage files to
+	// another host copy it there (empty: nothing beyond WorkDir).
+	SubmitDir string `json:"submit_dir,omitempty"`
 	// Append opens the output files with O_APPEND instead of truncating them.
 	Append bool `json:"append,omitempty"`
 
@@ -67,6 +74,7 @@ const (
 	CauseCancelled    Cause = "cancelled"     // killed by Kill
 	CauseLaunchFailed Cause = "launch_failed" // never ran: bad work dir, output file, script
 	CauseOutOfMemory  Cause = "out_of_memory" // the memory limit was enforced
+	CauseNodeFail     Cause = "node_fail"     // the node stayed unreachable: the job's end is unknown
 )
 
 // Exit is the recorded end of a job's run.
@@ -138,4 +146,12 @@ type Gate interface {
 // gateway can sweep orphans.
 type Lister interface {
 	List(ctx context.Context) ([]Handle, error)
+}
+
+// Collector is implemented by gates that run jobs where the gateway's files
+// are not (another host): Collect is called by the gateway after Wait
+// returned, while the job shows COMPLETING; it brings the job's results
+// back to the gateway's file system. It is safe to repeat.
+type Collector interface {
+	Collect(ctx context.Context, h Handle) error
 }

@@ -138,6 +138,8 @@ type userCache struct {
 	mu     sync.Mutex
 	users  map[uint32]string
 	groups map[uint32]string
+	// groupLists caches supplementaryGroups.
+	groupLists map[uint32][]uint32
 }
 
 // userName returns the login name of uid, or the number when unknown.

@@ -42,7 +42,7 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 	exported := compat.ExportEnv(b.Env, opts.Export, func() []string { return loginEnv(j.User) })
 	spec := gate.Spec{
 		JobID: j.ID, Restart: j.Restarts, Name: j.Name, User: j.User, UID: j.UID, GID: j.GID,
-		Node: j.NodeList, Script: b.Script, Args: j.Args,
+		Node: j.NodeList, Groups: s.users.supplementaryGroups(j.UID), Script: b.Script, Args: j.Args,
 		Env:         compat.MergeEnv(exported, compat.JobEnv(in)),
 		WorkDir:     j.WorkDir,
 		WorkDirLine: compat.ChdirLineFormat(j.NodeList, j.WorkDir),

@@ -10,7 +10,7 @@ import (
 
 // Squeue is squeue: options parsed here, jobs selected and rendered by the daemon.
 func Squeue(ctx context.Context, inv *Invocation) int {
-	o, warn, err := compat.ParseSqueueArgs(inv.Args, inv.Env, inv.Now, lookupUser)
+	o, warn, err := compat.ParseSqueueArgs(inv.Args, inv.Env, inv.Now, inv.lookupUser(ctx))
 	fmt.Fprint(inv.Stderr, warn)
 	if err != nil {
 		return inv.fail("squeue", err)
@@ -25,7 +25,7 @@ func Squeue(ctx context.Context, inv *Invocation) int {
 
 // Sacct is sacct: options parsed here, jobs selected and rendered by the daemon.
 func Sacct(ctx context.Context, inv *Invocation) int {
-	o, err := compat.ParseSacctArgs(inv.Args, inv.Env, inv.Now, lookupUser)
+	o, err := compat.ParseSacctArgs(inv.Args, inv.Env, inv.Now, inv.lookupUser(ctx))
 	if err != nil {
 		return inv.fail("sacct", err)
 	}
@@ -59,7 +59,7 @@ func Sinfo(ctx context.Context, inv *Invocation) int {
 // Scancel is scancel: the daemon records the cancel and returns at once;
 // the jobs end asynchronously.
 func Scancel(ctx context.Context, inv *Invocation) int {
-	o, err := compat.ParseScancelArgs(inv.Args, inv.Env, lookupUser)
+	o, err := compat.ParseScancelArgs(inv.Args, inv.Env, inv.lookupUser(ctx))
 	if err != nil {
 		return inv.fail("scancel", err)
 	}

@@ -42,10 +42,18 @@ func buildAndRun(m *testing.M) (int, error) {
 		return 0, err
 	}
 	defer os.RemoveAll(dir)
-	for _, b := range []struct{ out, pkg string }{
-		{"skyportd", "skyport/cmd/skyportd"}, {"skyport-supervise", "skyport/cmd/skyport-supervise"}, {"skyport", "skyport/cmd/skyport"},
+	for _, b := range []struct {
+		out, pkg string
+		cgo      bool
+	}{
+		{"skyportd", "skyport/cmd/skyportd", true},
+		{"skyport-supervise", "skyport/cmd/skyport-supervise", false},
+		{"skyport", "skyport/cmd/skyport", false},
 	} {
 		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, b.out), b.pkg)
+		if !b.cgo {
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0") // as `make build`
+		}
 		cmd.Stderr = os.Stderr
 		if err := cmd.Run(); err != nil {
 			return 0, fmt.Errorf("build %s: %w", b.pkg, err)

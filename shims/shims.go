@@ -65,18 +65,24 @@ func (inv *Invocation) fail(cmd string, err error) int {
 // unreachable reports whether err means the daemon could not be contacted.
 func unreachable(err error) bool { return errors.Is(err, api.ErrUnreachable) }
 
-// lookupUser resolves a user name (or numeric uid) as Slurm's -u does.
-func lookupUser(name string) (uint32, bool) {
-	if n, err := strconv.ParseUint(name, 10, 32); err == nil {
-		return uint32(n), true
+// lookupUser returns a resolver of user names (or numeric uids) for
+// Slurm's -u. The binary is built without cgo (it starts faster), so
+// os/user reads /etc/passwd only; a name not found there is asked of the
+// daemon, which resolves it through the system's name service.
+func (inv *Invocation) lookupUser(ctx context.Context) func(name string) (uint32, bool) {
+	return func(name string) (uint32, bool) {
+		if n, err := strconv.ParseUint(name, 10, 32); err == nil {
+			return uint32(n), true
+		}
+		if u, err := user.Lookup(name); err == nil {
+			if n, err := strconv.ParseUint(u.Uid, 10, 32); err == nil {
+				return uint32(n), true
+			}
+		}
+		if inv.Client == nil {
+			return 0, false
+		}
+		resp, err := inv.Client.LookupUser(ctx, name)
+		return resp.UID, err == nil && resp.Found
 	}
-	u, err := user.Lookup(name)
-	if err != nil {
-		return 0, false
-	}
-	n, err := strconv.ParseUint(u.Uid, 10, 32)
-	if err != nil {
-		return 0, false
-	}
-	return uint32(n), true
 }

@@ -3,9 +3,7 @@ package local
 import (
 	"fmt"
 	"os"
-	"os/user"
 	"runtime"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -33,31 +31,11 @@ func identityOf(spec *gate.Spec) (identity, error) {
 	if spec.UID == 0 {
 		return identity{}, nil
 	}
-	return identity{cred: &syscall.Credential{
-		Uid:    spec.UID,
-		Gid:    spec.GID,
-		Groups: groupsOf(spec.UID, spec.GID),
-	}}, nil
-}
-
-// groupsOf lists the supplementary groups of uid, or only gid when the
-// user database does not know it.
-func groupsOf(uid, gid uint32) []uint32 {
-	u, err := user.LookupId(strconv.FormatUint(uint64(uid), 10))
-	if err != nil {
-		return []uint32{gid}
+	groups := spec.Groups
+	if len(groups) == 0 {
+		groups = []uint32{spec.GID}
 	}
-	ids, err := u.GroupIds()
-	if err != nil {
-		return []uint32{gid}
-	}
-	gs := make([]uint32, 0, len(ids))
-	for _, s := range ids {
-		if n, err := strconv.ParseUint(s, 10, 32); err == nil {
-			gs = append(gs, uint32(n))
-		}
-	}
-	return gs
+	return identity{cred: &syscall.Credential{Uid: spec.UID, Gid: spec.GID, Groups: groups}}, nil
 }
 
 // do runs fn with the file-system permissions of the identity, so files

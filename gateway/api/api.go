@@ -18,6 +18,7 @@ const (
 	PathSinfo    = "/v1/sinfo"
 	PathScancel  = "/v1/scancel"
 	PathScontrol = "/v1/scontrol"
+	PathUser     = "/v1/user"
 )
 
 // SubmitRequest is one sbatch submission. The shim has already parsed and
@@ -91,4 +92,16 @@ type ScontrolResponse struct {
 type ErrorResponse struct {
 	Message string `json:"message"`
 	Exit    int    `json:"exit"`
+}
+
+// UserRequest asks the daemon to resolve a user name through the system's
+// name service (which may reach a directory the client cannot read).
+type UserRequest struct {
+	Name string `json:"name"`
+}
+
+// UserResponse is the answer to a UserRequest.
+type UserResponse struct {
+	UID   uint32 `json:"uid"`
+	Found bool   `json:"found"`
 }

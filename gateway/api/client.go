@@ -61,6 +61,13 @@ func (c *Client) Scontrol(ctx context.Context, req ScontrolRequest) (ScontrolRes
 	return resp, err
 }
 
+// LookupUser resolves a user name through the daemon's name service.
+func (c *Client) LookupUser(ctx context.Context, name string) (UserResponse, error) {
+	var resp UserResponse
+	err := c.call(ctx, "POST", PathUser, UserRequest{Name: name}, &resp)
+	return resp, err
+}
+
 // Render posts req to one of the rendering endpoints (PathSqueue,
 // PathSacct, PathSinfo) and copies the text the daemon renders to w.
 func (c *Client) Render(ctx context.Context, path string, req any, w io.Writer) error {
