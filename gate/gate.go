@@ -51,6 +51,12 @@ type Spec struct {
 	TimeLimit   time.Duration `json:"time_limit,omitempty"`
 	TimeoutLine string        `json:"timeout_line,omitempty"`
 	KillWait    time.Duration `json:"kill_wait"`
+	// WarnSignal, when non-zero with a TimeLimit, is sent WarnBefore the
+	// limit (sbatch --signal): to the batch script's process only when
+	// WarnBatchOnly ("B:"), else to every other process of the job.
+	WarnSignal    syscall.Signal `json:"warn_signal,omitempty"`
+	WarnBefore    time.Duration  `json:"warn_before,omitempty"`
+	WarnBatchOnly bool           `json:"warn_batch_only,omitempty"`
 
 	// WorkDirLine is written twice to the job's error file, with its last %s
 	// replaced by the reason in C's strerror wording ("No such file or

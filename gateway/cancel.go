@@ -71,12 +71,20 @@ func (s *Server) scancel(ctx context.Context, o compat.ScancelOptions, who peer)
 		if verbose {
 			errs.WriteString(compat.ScancelVerboseTerminating(t.Spec, o.Full))
 		}
-		ids := s.targetIDs(ctx, t)
-		if len(ids) == 0 {
+		ids, master, tasks := s.targetIDs(ctx, t)
+		if len(ids) == 0 && len(tasks) == 0 {
 			if verbose {
 				errs.WriteString(compat.ScancelKillError(t.Spec, "Invalid job id specified"))
 			}
 			continue
+		}
+		if len(tasks) > 0 {
+			if msg, code := s.cancelPendingTasks(ctx, master, tasks, o, who, filtered); msg != "" {
+				resp.Exit = max(resp.Exit, code)
+				if code != 0 || verbose {
+					errs.WriteString(compat.ScancelKillError(t.Spec, msg))
+				}
+			}
 		}
 		for _, id := range ids {
 			if filtered {
@@ -99,24 +107,77 @@ func (s *Server) scancel(ctx context.Context, o compat.ScancelOptions, who peer)
 	return resp
 }
 
-// targetIDs are the jobs one scancel target names: the job itself, or for
-// an array the tasks it names (all of them without a task list).
-func (s *Server) targetIDs(ctx context.Context, t compat.ScancelTarget) []uint32 {
+// targetIDs are the records one scancel target names: the job itself,
+// or for an array the records of the tasks it names (all of them without
+// a task list; the master included, which cancels every task not started
+// yet). tasks are the named tasks still pending in master's record.
+func (s *Server) targetIDs(ctx context.Context, t compat.ScancelTarget) (ids []uint32, master uint32, tasks taskSet) {
 	j, err := s.store.Get(t.JobID)
 	if err != nil {
-		return nil
+		return nil, 0, nil
 	}
-	if j.ArrayJobID == 0 || (len(t.Tasks) == 0 && !t.AllTasks && j.ArrayJobID != j.ID) {
-		return []uint32{j.ID}
+	whole := len(t.Tasks) == 0 && (t.AllTasks || j.ArrayJobID == j.ID)
+	if j.ArrayJobID == 0 || (len(t.Tasks) == 0 && !whole) {
+		return []uint32{j.ID}, 0, nil
 	}
-	var ids []uint32
+	named := taskSetOf(t.Tasks)
 	_ = s.store.Scan(ctx, queue.Query{IDs: []uint32{j.ArrayJobID}}, func(x *queue.Job) bool {
-		if x.ArrayJobID == j.ArrayJobID && (len(t.Tasks) == 0 || slices.Contains(t.Tasks, x.ArrayTaskID)) {
+		switch {
+		case x.ArrayJobID != j.ArrayJobID:
+		case isMaster(x) && !x.State.Terminal() && !whole:
+			master, tasks = x.ID, parseTaskSet(x.ArrayPending).Intersect(named)
+		case whole || (!isMaster(x) && named.Contains(x.ArrayTaskID)):
 			ids = append(ids, x.ID)
 		}
 		return true
 	})
-	return ids
+	return ids, master, tasks
+}
+
+// cancelPendingTasks cancels tasks of array master id that have not
+// started: they leave its pending list, and when none is left the master
+// record ends CANCELLED, standing for the tasks it held. It returns what
+// cancelOne returns.
+func (s *Server) cancelPendingTasks(ctx context.Context, id uint32, tasks taskSet, o compat.ScancelOptions,
+	who peer, filtered bool) (string, int) {
+	if o.Signal != 0 && o.Signal != int(syscall.SIGKILL) {
+		return "Job is pending execution", 0
+	}
+	upd, err := s.updateMaster(ctx, id, true, func(r *queue.Job) error {
+		if who.UID != 0 && who.UID != r.UID {
+			return errAccess
+		}
+		if filtered && !s.matches(r, o, who) {
+			return errSkip
+		}
+		pending := parseTaskSet(r.ArrayPending)
+		if r.State != queue.Pending || pending.Intersect(tasks).Len() == 0 {
+			return errDone
+		}
+		if left := pending.Minus(tasks); left.Len() > 0 {
+			r.ArrayPending = left.String()
+			return nil
+		}
+		r.State, r.Reason = queue.Cancelled, "None"
+		r.CancelledBy, r.EndTime = who.UID, s.now().UTC()
+		return nil
+	})
+	switch {
+	case errors.Is(err, errAccess):
+		return "Access/permission denied", exitAccessDenied
+	case errors.Is(err, errDone):
+		return "Job/step already completing or completed", 0
+	case errors.Is(err, errSkip):
+		return "", 0
+	case err != nil:
+		s.log.Error("scancel failed", "job_id", id, "err", err)
+		return "Unexpected error", 1
+	}
+	if upd.State.Terminal() {
+		s.jobEnded()
+	}
+	s.poke()
+	return "", 0
 }
 
 // matches reports whether j passes scancel's filters (-n, -u, --me, -t, -p, -A).
@@ -146,7 +207,7 @@ func (s *Server) matches(j *queue.Job, o compat.ScancelOptions, who peer) bool {
 // Slurm reports only with -v).
 func (s *Server) cancelOne(ctx context.Context, id uint32, o compat.ScancelOptions, who peer) (string, int) {
 	var running *queue.Job
-	upd, err := s.store.Update(ctx, id, func(r *queue.Job) error {
+	upd, err := s.updateMaster(ctx, id, false, func(r *queue.Job) error {
 		if who.UID != 0 && who.UID != r.UID {
 			return errAccess
 		}
@@ -191,19 +252,12 @@ func (s *Server) cancelOne(ctx context.Context, id uint32, o compat.ScancelOptio
 		return "Unexpected error", 1
 	}
 	if upd != nil && upd.State == queue.Cancelled {
-		s.mu.Lock()
-		s.publish(upd, "None")
-		s.mu.Unlock()
+		s.jobEnded()
 		s.poke()
 		return "", 0
 	}
 	if running == nil || len(running.Handle) == 0 {
 		return "", 0 // CONFIGURING: launch kills it once started
-	}
-	if upd != nil {
-		s.mu.Lock()
-		s.publish(upd, "None")
-		s.mu.Unlock()
 	}
 	bg := context.WithoutCancel(ctx)
 	if o.Signal != 0 && o.Signal != int(syscall.SIGKILL) {

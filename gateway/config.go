@@ -32,6 +32,9 @@ type DaemonConfig struct {
 	MinJobAge   Duration `toml:"min_job_age"`
 	Retention   Duration `toml:"retention"`
 	LogLevel    string   `toml:"log_level"`
+	// MaxArraySize is Slurm's MaxArraySize: --array task ids must be
+	// below it. 0 means Slurm's default, 1001.
+	MaxArraySize int `toml:"max_array_size"`
 }
 
 // GateConfig is one gate: its kind and the kind's own options.
@@ -127,10 +130,11 @@ const defMemPerCPU = 1024
 func Default() Config {
 	return Config{
 		Daemon: DaemonConfig{
-			ClusterName: "skyport",
-			KillWait:    Duration(30 * time.Second),
-			MinJobAge:   Duration(300 * time.Second),
-			LogLevel:    "info",
+			ClusterName:  "skyport",
+			KillWait:     Duration(30 * time.Second),
+			MinJobAge:    Duration(300 * time.Second),
+			LogLevel:     "info",
+			MaxArraySize: compat.DefaultMaxArraySize,
 		},
 		Gates: map[string]GateConfig{"local": {Kind: "local"}},
 		Partitions: []PartitionConfig{{
@@ -163,6 +167,8 @@ min_job_age = "5m0s"
 retention = "0s"
 # debug, info, warn or error.
 log_level = "info"
+# Array task ids (sbatch --array) must be below this (Slurm's MaxArraySize).
+max_array_size = 1001
 
 # Gates run jobs. "local" runs them on this machine.
 [gates.local]
@@ -290,6 +296,9 @@ func (c *Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("daemon.log_level %q: must be debug, info, warn or error", c.Daemon.LogLevel)
+	}
+	if c.Daemon.MaxArraySize < 0 || c.Daemon.MaxArraySize > 4000001 {
+		return fmt.Errorf("daemon.max_array_size %d: must be between 1 and 4000001", c.Daemon.MaxArraySize)
 	}
 	if c.Daemon.ClusterName == "" {
 		return errors.New("daemon.cluster_name: must not be empty")

@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+api.PathSinfo, s.handleSinfo)
 	mux.HandleFunc("POST "+api.PathScancel, s.handleScancel)
 	mux.HandleFunc("POST "+api.PathScontrol, s.handleScontrol)
+	mux.HandleFunc("POST "+api.PathWait, s.handleWait)
 	mux.HandleFunc("POST "+api.PathUser, s.handleUser)
 	return mux
 }

@@ -61,6 +61,7 @@ func (s *Server) recover(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	s.recoverControl(ctx, jobs) // arrays, requeues: requeue.go
 	if n := len(attach); n > 0 {
 		s.log.Info("recovered jobs", "count", n)
 	}

@@ -20,10 +20,11 @@ var errSkip = errors.New("skip")
 func (s *Server) run(ctx context.Context, j *queue.Job) {
 	now := s.now().UTC()
 	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
-		if r.State != queue.Pending {
+		if r.State != queue.Pending || r.Held {
 			return errSkip
 		}
 		r.State = queue.Configuring
+		r.Dependency = "" // satisfied, or the job would not start
 		r.Reason = "None"
 		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate = j.NodeList, j.AllocCPUs, j.AllocMemMB, j.Gate
 		r.StartTime = now
@@ -152,8 +153,12 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 	}
 	out := outcomeOf(ex)
 	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
-		if r.State.Terminal() {
+		if r.State.Terminal() || r.State == queue.Requeued {
 			return errSkip // recorded already (a repeated finish after recovery)
+		}
+		if r.RequeueRequested {
+			r.State = queue.Requeued // requeue.go takes it back to PENDING
+			return nil
 		}
 		r.State = out.state
 		r.Reason = out.reason
@@ -176,11 +181,17 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 		return
 	}
 	s.release(j)
+	if err == nil && upd.State == queue.Requeued {
+		upd = s.requeued(ctx, upd)
+	}
 	if err == nil {
 		s.mu.Lock()
 		s.publish(upd, "")
 		s.mu.Unlock()
 		s.log.Debug("finished", "job_id", j.ID, "state", upd.State)
+		if upd.State.Terminal() {
+			s.jobEnded()
+		}
 	}
 	s.poke()
 	if g, ok := s.gates[j.Gate]; ok && len(j.Handle) > 0 {

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"context"
+	"errors"
+	"slices"
 	"time"
 
 	"skyport/queue"
@@ -23,50 +25,198 @@ func (s *Server) schedule(ctx context.Context) {
 	}
 }
 
+// start is one run a pass decided: job carries the allocation; task >= 0
+// means "task task of the array master job", split off before it runs.
+type start struct {
+	job  *queue.Job
+	task int64
+}
+
 // pass walks the pending jobs in priority order (submission order), starts
 // every job that fits its partition and node, and gives the others Slurm's
 // reason: the first job a gate cannot take waits for "Resources", the jobs
-// behind it for "Priority".
-func (s *Server) pass(_ context.Context) {
-	var starts []*queue.Job
+// behind it for "Priority". Jobs waiting for a dependency or their begin
+// time say so and block nobody; an array starts as many tasks as fit and
+// its throttle allows. Dependency changes are stored before the jobs
+// start, so a started job never shows an old dependency.
+func (s *Server) pass(ctx context.Context) {
+	now := s.now()
+	var starts []start
+	var deps []depChange
 	s.mu.Lock()
 	blocked := map[string]bool{} // gate name → an earlier job is waiting for it
+	var idx *depIndex
+	var running map[uint32]int // array → tasks holding resources, built when needed
 	keep := s.pending[:0]
 	for _, id := range s.pending {
 		e, ok := s.live[id]
-		if !ok || e.job.State != queue.Pending {
-			continue // started, cancelled or gone: drop from the list
+		if !ok || e.job.State != queue.Pending || e.job.Held {
+			continue // started, cancelled, held or gone: drop from the list
 		}
 		j := e.job
+		var taskOK func(int64) bool // aftercorr: which tasks may start
+		if j.Dependency != "" {
+			if idx == nil {
+				idx = s.newDepIndex()
+			}
+			res := s.evalDep(j, idx, j.ArrayTaskID, now)
+			kill := res.NeverSatisfied && j.KillOnInvalidDep
+			if res.Rendered != j.Dependency {
+				deps = append(deps, depChange{id: id, old: j.Dependency, new: res.Rendered, kill: kill})
+			}
+			if !res.Satisfied {
+				taskOK = s.corrTasks(j, idx, res, now)
+				if taskOK == nil {
+					s.setReason(e, res.Reason)
+					if !kill {
+						keep = append(keep, id)
+					}
+					continue
+				}
+			}
+		}
+		if !j.BeginTime.IsZero() && now.Before(j.BeginTime) {
+			s.setReason(e, "BeginTime")
+			keep = append(keep, id)
+			continue
+		}
 		p := s.byName[j.Partition]
+		if isMaster(j) {
+			if running == nil && j.ArrayThrottle > 0 {
+				running = s.arrayRunning()
+			}
+			if s.placeTasks(e, p, blocked, running, taskOK, &starts) {
+				keep = append(keep, id)
+			}
+			continue
+		}
 		reason, n := s.place(j, p, blocked)
 		if n == nil {
 			s.setReason(e, reason)
 			keep = append(keep, id)
 			continue
 		}
-		// Allocate now, under the lock, so the next job sees it.
-		cpus, mem := jobCPUs(j), jobMem(j)
-		n.usedCPUs += cpus
-		n.usedMem += mem
-		p.usedCPUs += cpus
-		p.usedMem += mem
-		c := j.Clone()
-		c.NodeList = n.name
-		c.AllocCPUs = cpus
-		c.AllocMemMB = mem
-		c.Gate = p.gateName
-		starts = append(starts, c)
+		starts = append(starts, start{job: s.allocate(j, p, n), task: queue.NoArrayTask})
 	}
 	clear(s.pending[len(keep):])
 	s.pending = keep
 	s.mu.Unlock()
-	for _, j := range starts {
+	s.applyDepChanges(ctx, deps)
+	for _, st := range starts {
+		j := st.job
+		if st.task >= 0 {
+			// Split here, in order: tasks get their IDs as they start,
+			// lowest task first, and the last one keeps the array's ID.
+			if j = s.splitForRun(ctx, st); j == nil {
+				continue
+			}
+		}
 		s.runners.Add(1)
 		go func() {
 			defer s.runners.Done()
 			s.run(s.runCtx, j)
 		}()
+	}
+}
+
+// allocate takes j's resources on node n of p and returns the copy of j
+// that carries the allocation; the caller holds s.mu.
+func (s *Server) allocate(j *queue.Job, p *partition, n *node) *queue.Job {
+	cpus, mem := jobCPUs(j), jobMem(j)
+	n.usedCPUs += cpus
+	n.usedMem += mem
+	p.usedCPUs += cpus
+	p.usedMem += mem
+	c := j.Clone()
+	c.NodeList = n.name
+	c.AllocCPUs = cpus
+	c.AllocMemMB = mem
+	c.Gate = p.gateName
+	return c
+}
+
+// placeTasks starts as many pending tasks of array master e as fit, the
+// throttle allows and taskOK (nil: all) accepts, lowest task id first. It
+// publishes the master without them at once, so that the next pass does
+// not pick them again, and reports whether tasks are left; the caller
+// holds s.mu.
+func (s *Server) placeTasks(e *entry, p *partition, blocked map[string]bool, running map[uint32]int,
+	taskOK func(int64) bool, starts *[]start) bool {
+	j := e.job
+	pending := parseTaskSet(j.ArrayPending)
+	reason := ""
+	took := false
+	for pending.Len() > 0 {
+		if j.ArrayThrottle > 0 && running[j.ID] >= j.ArrayThrottle {
+			reason = "JobArrayTaskLimit"
+			break
+		}
+		t, tried := int64(-1), 0
+		pending.Each(func(x int64) bool {
+			if taskOK == nil || taskOK(x) {
+				t = x
+				return false
+			}
+			tried++
+			return tried < maxCorrTries
+		})
+		if t < 0 {
+			reason = "Dependency"
+			break
+		}
+		var n *node
+		if reason, n = s.place(j, p, blocked); n == nil {
+			break
+		}
+		pending = pending.Remove(t)
+		*starts = append(*starts, start{job: s.allocate(j, p, n), task: t})
+		if running != nil {
+			running[j.ID]++
+		}
+		took = true
+	}
+	if pending.Len() == 0 {
+		return false // the last task takes over the master record
+	}
+	if took {
+		c := j.Clone()
+		c.ArrayPending = pending.String()
+		s.publish(c, reason)
+		return true
+	}
+	s.setReason(e, reason)
+	return true
+}
+
+// splitForRun splits the task a pass started off its master and returns
+// its record with the allocation, or nil (resources given back) when the
+// task is no longer pending.
+func (s *Server) splitForRun(ctx context.Context, st start) *queue.Job {
+	j := st.job
+	rec, err := s.takeTask(ctx, j.ID, st.task)
+	if err != nil {
+		s.release(j)
+		if !errors.Is(err, errSkip) {
+			s.log.Error("cannot start array task", "job_id", j.ID, "task", st.task, "err", err)
+			s.reloadLive(ctx, j.ID)
+		}
+		s.poke()
+		return nil
+	}
+	c := rec.Clone()
+	c.NodeList, c.AllocCPUs, c.AllocMemMB, c.Gate = j.NodeList, j.AllocCPUs, j.AllocMemMB, j.Gate
+	return c
+}
+
+// reloadLive publishes job id as stored and puts it back in the
+// scheduling list when it is pending: the way back after a change that
+// failed half-way.
+func (s *Server) reloadLive(ctx context.Context, id uint32) {
+	_, _ = s.updateMaster(ctx, id, false, func(*queue.Job) error { return nil })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.live[id]; ok && e.job.State == queue.Pending && !e.job.Held && !slices.Contains(s.pending, id) {
+		s.pending = insertSorted(s.pending, id)
 	}
 }
 

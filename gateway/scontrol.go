@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"net/http"
 	"time"
@@ -11,19 +12,54 @@ import (
 )
 
 func (s *Server) handleScontrol(w http.ResponseWriter, r *http.Request) {
-	if _, ok := caller(w, r); !ok {
+	who, ok := caller(w, r)
+	if !ok {
 		return
 	}
 	var req api.ScontrolRequest
 	if !decode(w, r, &req) {
 		return
 	}
+	if resp, ok := s.scontrolJobs(r.Context(), req.Request, who); ok {
+		writeJSON(w, resp)
+		return
+	}
 	writeJSON(w, s.scontrol(req.Request))
 }
 
+// scontrolJobs runs the scontrol commands that change jobs: hold, uhold,
+// release, requeue, requeuehold, suspend, resume and update job. ok is
+// false for the other commands.
+func (s *Server) scontrolJobs(ctx context.Context, req compat.ScontrolRequest, who peer) (api.ScontrolResponse, bool) {
+	holdFlags := opFlags{split: true, holdLine: true, unknown: compat.ReasonInvalidJobID}
+	plain := opFlags{unknown: compat.ReasonInvalidJobID}
+	var resp api.ScontrolResponse
+	switch req.Command {
+	case compat.ScontrolCmdHold, compat.ScontrolCmdUHold:
+		resp = s.runJobOp(ctx, req.Jobs, holdFlags, who, s.holdOp(who, req.Command == compat.ScontrolCmdHold))
+	case compat.ScontrolCmdRelease:
+		resp = s.runJobOp(ctx, req.Jobs, holdFlags, who, s.releaseOp(who))
+	case compat.ScontrolCmdRequeue, compat.ScontrolCmdRequeueHold:
+		resp = s.runJobOp(ctx, req.Jobs, plain, who, s.requeueOp(who, req.Command == compat.ScontrolCmdRequeueHold))
+	case compat.ScontrolCmdSuspend, compat.ScontrolCmdResume:
+		f := opFlags{unknown: compat.ReasonUnexpectedMessage}
+		resp = s.runJobOp(ctx, req.Jobs, f, who, s.suspendOp(who, req.Command == compat.ScontrolCmdResume))
+	case compat.ScontrolCmdUpdate:
+		if req.Update == nil || req.Update.Entity != "job" {
+			return resp, false
+		}
+		resp = s.scontrolUpdateJob(ctx, req.Update, who)
+	default:
+		return resp, false
+	}
+	if req.Quiet {
+		resp.Stderr = ""
+	}
+	return resp, true
+}
+
 // scontrol answers the read-only scontrol commands (show, ping) from the
-// live set, the partitions and the configuration. The commands that change
-// jobs (hold, release, requeue, update, suspend) are not served yet.
+// live set, the partitions and the configuration.
 func (s *Server) scontrol(req compat.ScontrolRequest) api.ScontrolResponse {
 	switch req.Command {
 	case compat.ScontrolCmdShow, compat.ScontrolCmdPing:

@@ -42,6 +42,7 @@ type Server struct {
 	users   userCache
 
 	kick    chan struct{}
+	ctl     control // arrays, sbatch --wait, requeue (control.go)
 	runners sync.WaitGroup
 	// runCtx bounds the runners' gate calls; cancelled on shutdown.
 	runCtx context.Context

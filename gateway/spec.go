@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os/user"
+	"syscall"
 	"time"
 
 	"skyport/compat"
@@ -15,7 +16,7 @@ import (
 // complete environment (the --export replay with Slurm's variables over
 // it), the expanded output paths and the limits.
 func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
-	b, err := s.store.Blobs(j.ID)
+	b, err := s.store.Blobs(blobsOwner(j))
 	if err != nil {
 		return gate.Spec{}, fmt.Errorf("read job %d script: %w", j.ID, err)
 	}
@@ -38,6 +39,7 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 	}
 	if j.ArrayJobID != 0 {
 		in.ArrayJobID = j.ArrayJobID
+		s.arrayEnv(&in, opts)
 	}
 	exported := compat.ExportEnv(b.Env, opts.Export, func() []string { return loginEnv(j.User) })
 	spec := gate.Spec{
@@ -58,6 +60,11 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 	if j.TimeLimit > 0 {
 		spec.TimeLimit = time.Duration(j.TimeLimit) * time.Minute
 		spec.TimeoutLine = compat.TimeoutLineFormat(j.ID, j.NodeList)
+		if so, ok := compat.ParseSignalOption(opts.Extra["signal"]); ok && opts.Given["signal"] {
+			spec.WarnSignal = syscall.Signal(so.Signal)
+			spec.WarnBefore = time.Duration(so.Secs) * time.Second
+			spec.WarnBatchOnly = so.Batch
+		}
 	}
 	return spec, nil
 }

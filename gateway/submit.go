@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"skyport/compat"
 	"skyport/gateway/api"
@@ -70,9 +71,12 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 	// Paths are kept as given and resolved against the work dir when the
 	// job runs (and when shown), as slurmstepd does.
 	j.WorkDir = compat.ResolveWorkDir(o.Chdir, req.Cwd)
+	if err := s.applyControlOptions(j, o); err != nil {
+		return nil, nil, err
+	}
 	j.StdOut = o.Output
 	if j.StdOut == "" {
-		j.StdOut = compat.DefaultOutputPattern(false)
+		j.StdOut = compat.DefaultOutputPattern(isMaster(j))
 	}
 	j.StdErr = o.Error
 	j.StdIn = o.Input
@@ -118,10 +122,10 @@ func (s *Server) submit(ctx context.Context, req *api.SubmitRequest, who peer) (
 		}
 		return api.SubmitResponse{JobID: id, Cluster: s.clusterName(), TestOnly: s.testOnly(id, j, p)}, nil
 	}
-	now := s.now().UTC()
-	j.SubmitTime = now
+	now := s.now()
+	j.SubmitTime = now.UTC()
 	if !j.Held {
-		j.EligibleTime = now
+		j.EligibleTime = maxTime(now, j.BeginTime).UTC()
 	}
 	if j.Held {
 		j.Reason = "JobHeldUser"
@@ -131,8 +135,23 @@ func (s *Server) submit(ctx context.Context, req *api.SubmitRequest, who peer) (
 		return api.SubmitResponse{}, fmt.Errorf("encode options: %w", err)
 	}
 	blobs := queue.Blobs{Script: req.Script, Env: req.Env, Options: optJSON}
-	id, err := s.store.Submit(ctx, j, blobs)
+	id, err := s.store.ReserveIDs(1)
 	if err != nil {
+		return api.SubmitResponse{}, fmt.Errorf("reserve job id: %w", err)
+	}
+	j.ID = id
+	if isMaster(j) {
+		j.ArrayJobID = id
+	}
+	if spec := req.Options.Extra["dependency"]; spec != "" {
+		if j.Dependency, err = s.initialDependency(spec, j, now); err != nil {
+			return api.SubmitResponse{}, err
+		}
+		if j.Dependency != "" {
+			j.EligibleTime = time.Time{} // eligible once the dependency is satisfied
+		}
+	}
+	if err := s.store.Insert(ctx, j, blobs); err != nil {
 		return api.SubmitResponse{}, fmt.Errorf("store job: %w", err)
 	}
 	s.mu.Lock()
@@ -155,7 +174,7 @@ func priorityOf(j *queue.Job) uint32 {
 	if j.Held {
 		return 0
 	}
-	return 0xFFFF0000 - j.ID%0xFFFF
+	return uint32(int64(0xFFFF0000-j.ID%0xFFFF) - int64(j.Nice))
 }
 
 // testOnly is sbatch --test-only's answer for j in p.

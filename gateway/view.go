@@ -57,6 +57,7 @@ func (s *Server) viewOf(j *queue.Job, reason string) *compat.Job {
 		SubmitHost: j.SubmitHost,
 		ExitCode:   j.ExitCode, ExitSignal: j.ExitSignal, Restarts: j.Restarts,
 	}
+	controlView(j, v)
 	if j.MemPerNodeMB > 0 {
 		v.MinMemoryMB = j.MemPerNodeMB
 	} else {

@@ -74,6 +74,20 @@ var jobFields = []field{
 	timeField(55, func(j *Job) *time.Time { return &j.CancelTime }),
 	strField(56, func(j *Job) *string { return &j.Gate }),
 	bytesField(57, func(j *Job) *[]byte { return &j.Handle }),
+	strField(58, func(j *Job) *string { return &j.ArrayPending }),
+	goIntField(59, func(j *Job) *int { return &j.ArrayThrottle }),
+	u32Field(60, func(j *Job) *uint32 { return &j.SplitID }),
+	intField(61, func(j *Job) *int64 { return &j.SplitTask }),
+	strField(62, func(j *Job) *string { return &j.Dependency }),
+	boolField(63, func(j *Job) *bool { return &j.KillOnInvalidDep }),
+	timeField(64, func(j *Job) *time.Time { return &j.BeginTime }),
+	goIntField(65, func(j *Job) *int { return &j.Nice }),
+	boolField(66, func(j *Job) *bool { return &j.NoRequeue }),
+	boolField(67, func(j *Job) *bool { return &j.RequeueRequested }),
+	boolField(68, func(j *Job) *bool { return &j.RequeueHold }),
+	timeField(69, func(j *Job) *time.Time { return &j.SuspendTime }),
+	intField(70, func(j *Job) *int64 { return &j.PreSuspendSecs }),
+	intField(71, func(j *Job) *int64 { return &j.SuspendedSecs }),
 }
 
 // fieldByNum indexes jobFields by number.

@@ -101,6 +101,44 @@ type Job struct {
 	// but the gate that made it.
 	Gate   string `json:"gate,omitempty"`
 	Handle []byte `json:"handle,omitempty"`
+
+	// ArrayPending is set on the one record of an array that stands for
+	// its tasks not started yet (the array's master, ID == ArrayJobID):
+	// those task ids as squeue prints them ("3-9", "1,3,5"). It only
+	// shrinks: a task that starts gets a record of its own (the last one
+	// takes over the master record). ArrayThrottle is the array's "%N"
+	// limit on tasks running at once, 0 for none, on every record of it.
+	ArrayPending  string `json:"array_pending,omitempty"`
+	ArrayThrottle int    `json:"array_throttle,omitempty"`
+	// SplitID and SplitTask, on a master, name the task record being
+	// split off it (written before that record is inserted), so that a
+	// crash between the two writes loses no task. SplitID 0: none.
+	SplitID   uint32 `json:"split_id,omitempty"`
+	SplitTask int64  `json:"split_task,omitempty"`
+
+	// Dependency is the --dependency left to satisfy, each item with its
+	// state, as squeue %E prints it ("afterok:81(unfulfilled)"); empty
+	// when there is none or it is satisfied. KillOnInvalidDep cancels the
+	// job once the dependency can never be satisfied.
+	Dependency       string `json:"dependency,omitempty"`
+	KillOnInvalidDep bool   `json:"kill_on_invalid_dep,omitempty"`
+	// BeginTime is --begin: the job is not eligible before it (zero: none).
+	BeginTime time.Time `json:"begin_time,omitempty"`
+	// Nice is the job's nice value (--nice, scontrol update Nice).
+	Nice int `json:"nice,omitempty"`
+	// NoRequeue is --no-requeue: scontrol requeue refuses the job.
+	NoRequeue bool `json:"no_requeue,omitempty"`
+	// RequeueRequested is scontrol requeue's wish for a running job, acted
+	// on when its run ends; RequeueHold makes it requeuehold.
+	RequeueRequested bool `json:"requeue_requested,omitempty"`
+	RequeueHold      bool `json:"requeue_hold,omitempty"`
+	// SuspendTime is when the job was last suspended or resumed (Slurm's
+	// suspend_time); PreSuspendSecs the seconds it ran before its last
+	// suspension (SecsPreSuspend); SuspendedSecs the seconds it spent
+	// suspended in all, which its elapsed time leaves out.
+	SuspendTime    time.Time `json:"suspend_time,omitempty"`
+	PreSuspendSecs int64     `json:"pre_suspend_secs,omitempty"`
+	SuspendedSecs  int64     `json:"suspended_secs,omitempty"`
 }
 
 // Blobs are the large, write-once parts of a job, stored apart from the

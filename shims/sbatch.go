@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"skyport/compat"
 	"skyport/gateway/api"
@@ -95,7 +96,30 @@ func Sbatch(ctx context.Context, inv *Invocation) int {
 	default:
 		fmt.Fprintf(inv.Stdout, "Submitted batch job %d\n", resp.JobID)
 	}
+	if opts.Given["wait"] && !opts.TestOnly {
+		return waitJob(ctx, inv, resp.JobID)
+	}
 	return 0
+}
+
+// waitJob is sbatch -W: it waits for the job through the daemon (which
+// answers when the job has ended) and returns the job's exit status. A
+// daemon that restarts meanwhile is asked again, once a second.
+func waitJob(ctx context.Context, inv *Invocation, id uint32) int {
+	for {
+		resp, err := inv.Client.Wait(ctx, api.WaitRequest{JobID: id})
+		if err == nil {
+			return resp.Exit
+		}
+		if !unreachable(err) {
+			return inv.fail("sbatch", err)
+		}
+		select {
+		case <-ctx.Done():
+			return 1
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // readScript reads a script file. A directory reads as empty, as in Slurm

@@ -25,11 +25,16 @@ func (s *supervisor) monitor(j *job, spec *gate.Spec) gate.Exit {
 		waitExited(pid)
 		close(exited)
 	}()
-	var limit <-chan time.Time
+	var limit, warn <-chan time.Time
 	if spec.TimeLimit > 0 {
 		t := time.NewTimer(time.Until(j.start.Add(spec.TimeLimit)))
 		defer t.Stop()
 		limit = t.C
+		if spec.WarnSignal != 0 {
+			w := time.NewTimer(time.Until(j.start.Add(spec.TimeLimit - spec.WarnBefore)))
+			defer w.Stop()
+			warn = w.C
+		}
 	}
 	k := &killer{pgid: pid, errFile: j.err}
 	defer k.stop()
@@ -50,6 +55,9 @@ func (s *supervisor) monitor(j *job, spec *gate.Spec) gate.Exit {
 			}
 			s.log.Info("kill request", "signal", req.Signal, "grace", req.Grace, "cause", req.Cause)
 			k.kill(req)
+		case <-warn:
+			s.log.Info("signal before the time limit", "signal", spec.WarnSignal, "before", spec.WarnBefore)
+			warnJob(pid, spec.WarnSignal, spec.WarnBatchOnly)
 		case <-limit:
 			s.log.Info("time limit reached", "limit", spec.TimeLimit)
 			k.kill(gate.KillRequest{

@@ -19,6 +19,7 @@ const (
 	PathScancel  = "/v1/scancel"
 	PathScontrol = "/v1/scontrol"
 	PathUser     = "/v1/user"
+	PathWait     = "/v1/wait"
 )
 
 // SubmitRequest is one sbatch submission. The shim has already parsed and
@@ -104,4 +105,16 @@ type UserRequest struct {
 type UserResponse struct {
 	UID   uint32 `json:"uid"`
 	Found bool   `json:"found"`
+}
+
+// WaitRequest asks the daemon to answer once job JobID (every task, for
+// an array) has ended: sbatch -W/--wait.
+type WaitRequest struct {
+	JobID uint32 `json:"job_id"`
+}
+
+// WaitResponse is sbatch --wait's exit status: 0 when every task
+// completed, the highest exit code of those that failed, else 1.
+type WaitResponse struct {
+	Exit int `json:"exit"`
 }

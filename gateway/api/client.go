@@ -54,6 +54,13 @@ func (c *Client) Scancel(ctx context.Context, req ScancelRequest) (ScancelRespon
 	return resp, err
 }
 
+// Wait blocks until the job has ended (sbatch --wait); ctx bounds it.
+func (c *Client) Wait(ctx context.Context, req WaitRequest) (WaitResponse, error) {
+	var resp WaitResponse
+	err := c.call(ctx, "POST", PathWait, req, &resp)
+	return resp, err
+}
+
 // Scontrol runs one scontrol command in the daemon.
 func (c *Client) Scontrol(ctx context.Context, req ScontrolRequest) (ScontrolResponse, error) {
 	var resp ScontrolResponse
