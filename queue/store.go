@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -90,8 +91,12 @@ func Open(dir string, opts Options) (*Store, error) {
 			return nil, fmt.Errorf("queue: open %s: %w", dir, err)
 		}
 		s.lock = lock
+		if err := dropEmptyMemtables(dir, log); err != nil {
+			s.unlock()
+			return nil, fmt.Errorf("queue: open %s: %w", dir, err)
+		}
 	}
-	db, err := badger.Open(badgerOptions(dir, opts, log))
+	db, err := badger.Open(badgerOptions(dir, log))
 	if err != nil {
 		s.unlock()
 		// Badger's own lock (a process other than skyportd) is reported
@@ -121,7 +126,7 @@ func Open(dir string, opts Options) (*Store, error) {
 }
 
 // badgerOptions returns Badger's options for a store in dir.
-func badgerOptions(dir string, opts Options, log *slog.Logger) badger.Options {
+func badgerOptions(dir string, log *slog.Logger) badger.Options {
 	o := badger.DefaultOptions(dir).
 		WithLogger(badgerLogger{log}).
 		// Commits are made durable explicitly (Store.sync): most must be,
@@ -275,6 +280,32 @@ func (s *Store) sync() error {
 	}
 	if err := s.db.Sync(); err != nil {
 		return fmt.Errorf("sync: %w", err)
+	}
+	return nil
+}
+
+// dropEmptyMemtables removes the empty write-ahead log files (*.mem) that
+// a process killed while Badger was creating one leaves behind: Badger
+// creates the file and sizes it in two steps, and refuses to open a
+// directory holding an empty one ("while opening fid: N err: Create a new
+// file"). An empty file holds no commit, so nothing is lost.
+func dropEmptyMemtables(dir string, log *slog.Logger) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || filepath.Ext(e.Name()) != ".mem" {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil || info.Size() != 0 {
+			continue
+		}
+		if err := os.Remove(filepath.Join(dir, e.Name())); err != nil {
+			return err
+		}
+		log.Warn("removed an empty memtable file left by a crash", "file", e.Name())
 	}
 	return nil
 }
