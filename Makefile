@@ -20,6 +20,7 @@ build: ## build skyportd, its lean job supervisor and the shims (one multi-call 
 	$(GO) build -trimpath -o $(BIN)/skyportd ./cmd/skyportd
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/skyport-supervise ./cmd/skyport-supervise
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/skyport ./cmd/skyport
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags=-s -o $(BIN)/skyport-watch ./cmd/skyport-watch
 	@for s in $(SHIMS); do ln -sf skyport $(BIN)/$$s; done
 
 run: build ## build and run the daemon in the foreground (local gate, state under ~/.local/state/skyport)
@@ -28,7 +29,7 @@ run: build ## build and run the daemon in the foreground (local gate, state unde
 
 install: build ## install skyportd, skyport and the shim links into $(PREFIX)/bin
 	@mkdir -p $(PREFIX)/bin
-	install -m 0755 $(BIN)/skyportd $(BIN)/skyport-supervise $(BIN)/skyport $(PREFIX)/bin/
+	install -m 0755 $(BIN)/skyportd $(BIN)/skyport-supervise $(BIN)/skyport $(BIN)/skyport-watch $(PREFIX)/bin/
 	@for s in $(SHIMS); do ln -sf skyport $(PREFIX)/bin/$$s; done
 	@echo "installed into $(PREFIX)/bin; put it on PATH before any real Slurm"
 

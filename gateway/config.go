@@ -21,6 +21,7 @@ type Config struct {
 	Daemon     DaemonConfig          `toml:"daemon"`
 	Gates      map[string]GateConfig `toml:"gates"`
 	Partitions []PartitionConfig     `toml:"partitions"`
+	Stream     StreamConfig          `toml:"stream"` // events_config.go
 }
 
 // DaemonConfig holds the daemon-wide settings.
@@ -136,7 +137,8 @@ func Default() Config {
 			LogLevel:     "info",
 			MaxArraySize: compat.DefaultMaxArraySize,
 		},
-		Gates: map[string]GateConfig{"local": {Kind: "local"}},
+		Gates:  map[string]GateConfig{"local": {Kind: "local"}},
+		Stream: defaultStream(),
 		Partitions: []PartitionConfig{{
 			Name: "debug", Gate: "local", Default: true,
 			MaxTime: TimeLimit(compat.Infinite), DefaultTime: TimeLimit(compat.Infinite),
@@ -192,7 +194,7 @@ default_time = "UNLIMITED"
 def_mem_per_cpu = "1024M"
 # up, down (jobs are accepted and wait), or inactive (jobs are refused).
 state = "up"
-`
+` + streamTOML
 
 // LoadConfig reads the TOML file at path over the defaults. An empty path
 // gives Default().
@@ -256,7 +258,7 @@ func ParseConfig(data []byte) (Config, error) {
 		}
 	}
 	if err := cfg.Validate(); err != nil {
-		return Config{}, err
+		return Config{}, withLine(data, err)
 	}
 	return cfg, nil
 }
@@ -348,5 +350,5 @@ func (c *Config) Validate() error {
 	if defaults != 1 {
 		return fmt.Errorf("partitions: exactly one must have default = true (found %d)", defaults)
 	}
-	return nil
+	return c.Stream.validate()
 }

@@ -12,6 +12,7 @@ import (
 
 	"skyport/compat"
 	"skyport/gateway/api"
+	wire "skyport/gateway/api/stream"
 )
 
 // maxRequest bounds a request body (a script and its environment).
@@ -30,6 +31,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+api.PathScancel, s.handleScancel)
 	mux.HandleFunc("POST "+api.PathScontrol, s.handleScontrol)
 	mux.HandleFunc("POST "+api.PathWait, s.handleWait)
+	mux.Handle("GET "+wire.Path, s.streamHandler(s.peerIdentity)) // events.go
 	mux.HandleFunc("POST "+api.PathUser, s.handleUser)
 	return mux
 }

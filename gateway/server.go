@@ -43,6 +43,7 @@ type Server struct {
 
 	kick    chan struct{}
 	ctl     control // arrays, sbatch --wait, requeue (control.go)
+	events  *events // the event stream (events.go)
 	runners sync.WaitGroup
 	// runCtx bounds the runners' gate calls; cancelled on shutdown.
 	runCtx context.Context
@@ -100,6 +101,10 @@ func New(cfg Config, opts Options) (*Server, error) {
 		return nil, fmt.Errorf("open queue in %s: %w", stateDir, err)
 	}
 	s.store = st
+	if err := s.openEvents(); err != nil {
+		_ = s.Close() // err is the one to report
+		return nil, fmt.Errorf("open event log in %s: %w", stateDir, err)
+	}
 	for name, gc := range cfg.Gates {
 		g, err := gate.Open(gc.Kind, gate.Config{
 			Name:     name,
@@ -131,6 +136,11 @@ func (s *Server) Run(ctx context.Context) error {
 	if err := s.recover(ctx); err != nil {
 		return err
 	}
+	stopEvents, err := s.startEvents(ctx)
+	if err != nil {
+		return err
+	}
+	defer stopEvents()
 	ln, err := listenUnix(s.socket)
 	if err != nil {
 		return err

@@ -25,7 +25,9 @@ func (s *Server) publish(j *queue.Job, reason string) *entry {
 	}
 	e := &entry{job: j, reason: reason}
 	e.view = s.viewOf(j, reason)
+	old := s.live[j.ID]
 	s.live[j.ID] = e
+	s.noteChange(old, e) // events.go
 	return e
 }
 

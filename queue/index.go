@@ -14,6 +14,7 @@ import (
 //	'a' id(4)               index: the job is active (not in a terminal state)
 //	'e' end(8) id(4)        index: the job is terminal and ended at end
 //	'r' arrayJobID(4) id(4) index: the job is a task of that array job
+//	'v' seq(8)              one event of the live stream (events.go)
 //	'm' name                metadata, e.g. the ID sequence (seq.go)
 //
 // Index entries have empty values; indexKeys is their only source, so the

@@ -34,6 +34,9 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		}
 		name, args = args[0], args[1:]
+		if name == "watch" || name == "tail" {
+			return execWatch(name, args, stderr) // watch.go
+		}
 		if cmd, ok = shims.Commands[name]; !ok {
 			fmt.Fprintf(stderr, "skyport: unknown command %q\n", name)
 			usage(stderr)
@@ -73,6 +76,7 @@ func usage(w io.Writer) {
 	for n := range shims.Commands {
 		names = append(names, n)
 	}
+	names = append(names, "tail", "watch")
 	sort.Strings(names)
 	fmt.Fprintln(w, "commands:", names)
 }
