@@ -85,9 +85,10 @@ func listenUnix(path string) (net.Listener, error) {
 			return nil, fmt.Errorf("remove stale socket %s: %w", path, err)
 		}
 	}
-	old := unix.Umask(0o177)
+	// The socket is made 0600 after the fact, not through the umask: the
+	// umask is the whole process's, and jobs started meanwhile (recovery)
+	// would inherit it. The 0700 directory covers the moment in between.
 	ln, err := net.Listen("unix", path)
-	unix.Umask(old)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", path, err)
 	}

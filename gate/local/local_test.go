@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -302,5 +303,26 @@ func TestFillLast(t *testing.T) {
 		if got := fillLast(tc.line, tc.v); got != tc.want {
 			t.Errorf("fillLast(%q, %q) = %q; want %q", tc.line, tc.v, got, tc.want)
 		}
+	}
+}
+
+// TestScriptModeIgnoresUmask: a restrictive umask in the daemon (the umask
+// is the whole process's) must not leave the job's script unrunnable.
+// Not parallel: it changes the process's umask while it runs alone.
+func TestScriptModeIgnoresUmask(t *testing.T) {
+	old := syscall.Umask(0o177)
+	defer syscall.Umask(old)
+	ctx := testCtx(t)
+	g := openTest(t, t.TempDir())
+	h, err := g.Start(ctx, testSpec(1, t.TempDir(), "#!/bin/sh\nexit 7\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex, err := g.Wait(ctx, h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ex.Code != 7 {
+		t.Errorf("exit %d (%s), want 7: the script did not run", ex.Code, ex.Detail)
 	}
 }

@@ -90,6 +90,10 @@ func (g *Gate) prepare(dir string, spec gate.Spec) error {
 	if err := os.WriteFile(filepath.Join(tmp, scriptFile), script, 0o700); err != nil {
 		return err
 	}
+	// The mode must not depend on the umask (a 0600 script cannot run).
+	if err := os.Chmod(filepath.Join(tmp, scriptFile), 0o700); err != nil {
+		return err
+	}
 	// The job runs as its user when the daemon is root; the script must be
 	// theirs to execute.
 	if os.Geteuid() == 0 && spec.UID != 0 {
