@@ -7,7 +7,7 @@ SHIMS := sbatch squeue scancel sacct sinfo scontrol
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 FUZZTIME ?= 30s
 
-.PHONY: help build run install test bench fuzz golden lint check clean
+.PHONY: help build run install test bench compat fuzz golden lint check clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ test: ## vet, then every test with the race detector
 
 bench: build ## print the benchmark table (against real Slurm too when it is up)
 	$(GO) run ./internal/bench -bin $(CURDIR)/$(BIN)
+
+compat: build ## differential suite: the same cases against real Slurm (up first: ../shared/slurm/up.sh) and Sky Port, every difference reported
+	$(GO) run ./internal/compatdiff -bin $(CURDIR)/$(BIN) $(COMPATFLAGS)
 
 fuzz: ## run every fuzz target for FUZZTIME each
 	@set -e; for pkg in $$($(GO) list ./...); do \

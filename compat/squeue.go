@@ -42,6 +42,12 @@ type SqueueOptions struct {
 	// Reservation selects jobs of a reservation; Sky Port has none, so a
 	// non-empty value selects nothing.
 	Reservation string `json:"reservation,omitempty"`
+	// Clusters is the -M/--clusters list. When it is set, a line
+	// "CLUSTER: NAME" precedes the header (after -l's date line), NAME
+	// being ClusterName, which the caller fills with the cluster's name
+	// (else the -M value is printed).
+	Clusters    string `json:"clusters,omitempty"`
+	ClusterName string `json:"cluster_name,omitempty"`
 
 	// Show, when set, is the whole output (--version, --help, --usage):
 	// print it on stdout and exit 0 without asking the daemon.
@@ -122,7 +128,9 @@ func ParseSqueueArgs(args, env []string, now time.Time, lookupUser func(string) 
 		case 'l':
 			o.Long = true
 			overrideEnvFormat = true
-		case 'M', 'L', 'a', 'P', 'v', 0x102, 0x104, 0x105, 0x106, 0x107, 0x108:
+		case 'M':
+			o.Clusters = op.arg
+		case 'L', 'a', 'P', 'v', 0x102, 0x104, 0x105, 0x106, 0x107, 0x108:
 			// Accepted; one local cluster, no licenses, no federation.
 		case 'n':
 			o.Names = listPtr(splitNonEmpty(op.arg, ","))

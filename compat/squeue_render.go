@@ -24,6 +24,11 @@ func Squeue(w io.Writer, o SqueueOptions, jobs []*Job, myUID uint32, now time.Ti
 	if o.Jobs != nil && len(*o.Jobs) == 1 && !o.Steps {
 		id := (*o.Jobs)[0].JobID
 		if !slices.ContainsFunc(jobs, func(j *Job) bool { return j.JobID == id || j.ArrayJobID == id }) {
+			if o.Clusters != "" && !o.NoHeader {
+				if _, err := io.WriteString(w, o.clusterLine()); err != nil {
+					return err
+				}
+			}
 			return Errorf(1, "slurm_load_jobs error: Invalid job id specified")
 		}
 	}
@@ -32,6 +37,9 @@ func Squeue(w io.Writer, o SqueueOptions, jobs []*Job, myUID uint32, now time.Ti
 	var line []byte
 	if o.Long && !o.NoHeader {
 		line = append(line, ctimeLine(now)...)
+	}
+	if o.Clusters != "" && !o.NoHeader {
+		line = append(line, o.clusterLine()...)
 	}
 	if !o.NoHeader {
 		line = appendSqueueHeader(line, items, o.Steps)
@@ -78,6 +86,15 @@ func Squeue(w io.Writer, o SqueueOptions, jobs []*Job, myUID uint32, now time.Ti
 		}
 	}
 	return bw.Flush()
+}
+
+// clusterLine is the line -M puts before the header: "CLUSTER: NAME".
+func (o *SqueueOptions) clusterLine() string {
+	name := o.ClusterName
+	if name == "" {
+		name = o.Clusters
+	}
+	return "CLUSTER: " + name + "\n"
 }
 
 // appendSqueueHeader appends the header line of items; in step mode

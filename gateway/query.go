@@ -47,6 +47,9 @@ func (s *Server) handleSqueue(w http.ResponseWriter, r *http.Request) {
 	}
 	jobs := s.snapshot(ids)
 	now := s.now()
+	if req.Options.Clusters != "" {
+		req.Options.ClusterName = s.clusterName() // squeue -M's "CLUSTER: NAME" line
+	}
 	// About 90 bytes a line in the default format.
 	render(w, 128+96*len(jobs), func(out io.Writer) error {
 		return compat.Squeue(out, req.Options, jobs, who.UID, now)
