@@ -89,13 +89,20 @@ type Job struct {
 	LastSchedEval time.Time
 	SuspendTime   time.Time
 
-	// Batch describes the .batch step; nil until the job has started.
+	// Batch describes the .batch step; nil until the job has started
+	// (and always for an srun allocation, which has none).
 	Batch *Step
+	// Steps are the job's srun steps (".0", ".1", ...) in start order.
+	Steps []*Step
 }
 
 // Step is one step of a job as sacct lists it (".batch", ".extern", ".0").
 type Step struct {
-	Name      string // "batch", "extern", "0", ...
+	// ID is what follows the job id and a dot in JobID ("batch", "0");
+	// empty means Name. Name is the JobName ("batch", or the command of
+	// an srun step).
+	ID        string
+	Name      string // "batch", "extern", "env", ...
 	State     string
 	ExitCode  int
 	Signal    int
@@ -107,6 +114,15 @@ type Step struct {
 	SystemCPU time.Duration
 	NodeList  string
 	NumCPUs   int
+	// NumTasks is the step's task count (sacct NTasks); 0 prints 1.
+	NumTasks int
+	// Layout is sacct's Layout of the step ("Cyclic", "Block"); empty
+	// prints "Unknown".
+	Layout string
+	// ByUser says the step was cancelled by a user, CancelledBy, whom
+	// sacct names ("CANCELLED by 0").
+	ByUser      bool
+	CancelledBy uint32
 }
 
 // Partition is the Slurm-facing view of a partition (sinfo, scontrol).

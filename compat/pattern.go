@@ -15,6 +15,7 @@ type PatternVars struct {
 	Node        string // %N: the (first) node's name
 	NodeID      int    // %n: 0 for the batch step
 	TaskID      int    // %t: 0 for the batch step
+	Step        string // %s: the step ("0", "1", ...); "" is "batch"
 }
 
 // maxPatternWidth is the widest zero padding slurmstepd applies.
@@ -123,6 +124,9 @@ func patternValue(c byte, width int, v PatternVars) (string, bool) {
 	case 'x':
 		return v.JobName, true
 	case 's':
+		if v.Step != "" {
+			return v.Step, true
+		}
 		return "batch", true
 	}
 	return "", false

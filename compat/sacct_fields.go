@@ -152,7 +152,12 @@ var sacctFields = []sacctField{
 	{"CPUTime", 10, sacctNum, durValue(func(r *sacctRow) int64 { return rowElapsed(r) * rowCPUs(r) })},
 	{"CPUTimeRAW", 10, sacctNum, numValue(func(r *sacctRow) int64 { return rowElapsed(r) * rowCPUs(r) })},
 	{"DBIndex", -10, sacctNum, sacctNone},
-	{"DerivedExitCode", 15, sacctStr, jobOnly(func(b []byte, _ *sacctRow) ([]byte, bool) { return append(b, "0:0"...), true })},
+	{"DerivedExitCode", 15, sacctStr, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) {
+		code, sig := derivedExitCode(r.j)
+		b = appendInt(b, int64(code))
+		b = append(b, ':')
+		return appendInt(b, int64(sig)), true
+	})},
 	{"Elapsed", 10, sacctNum, durValue(rowElapsed)},
 	{"ElapsedRaw", 10, sacctNum, numValue(rowElapsed)},
 	{"Eligible", 19, sacctDate, dateValue(func(r *sacctRow) time.Time {
@@ -188,8 +193,11 @@ var sacctFields = []sacctField{
 		return append(b, r.j.Name...), r.j.Name != ""
 	}},
 	{"Layout", 9, sacctStr, func(b []byte, r *sacctRow) ([]byte, bool) {
-		if r.step == nil {
+		switch {
+		case r.step == nil:
 			return b, false
+		case r.step.Layout != "":
+			return append(b, r.step.Layout...), true
 		}
 		return append(b, "Unknown"...), true
 	}},
@@ -231,7 +239,7 @@ var sacctFields = []sacctField{
 		if r.step == nil {
 			return b, false
 		}
-		return append(b, '1'), true
+		return appendInt(b, int64(max(r.step.NumTasks, 1))), true
 	}},
 	{"Partition", 10, sacctStr, jobStr(func(j *Job) string { return j.Partition })},
 	{"Priority", 10, sacctNum, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendUint(b, uint64(r.j.Priority)), true })},
@@ -275,7 +283,12 @@ var sacctFields = []sacctField{
 	})},
 	{"State", 10, sacctStr, func(b []byte, r *sacctRow) ([]byte, bool) {
 		if r.step != nil {
-			return append(b, r.step.State...), true
+			b = append(b, r.step.State...)
+			if r.step.State == "CANCELLED" && r.step.ByUser {
+				b = append(b, " by "...)
+				b = appendUint(b, uint64(r.step.CancelledBy))
+			}
+			return b, true
 		}
 		b = append(b, r.j.State...)
 		if r.j.State == "CANCELLED" {

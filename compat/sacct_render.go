@@ -79,12 +79,23 @@ func Sacct(w io.Writer, o SacctOptions, jobs []*Job, now time.Time) error {
 				return err
 			}
 		}
-		if o.Allocations || p.j.Batch == nil || !p.batch {
+		if o.Allocations {
 			continue
 		}
-		row.step = p.j.Batch
-		if err := emit(); err != nil {
-			return err
+		if p.j.Batch != nil && p.batch {
+			row.step = p.j.Batch
+			if err := emit(); err != nil {
+				return err
+			}
+		}
+		for _, st := range p.j.Steps {
+			if !p.showsStep(st.stepID()) {
+				continue
+			}
+			row.step = st
+			if err := emit(); err != nil {
+				return err
+			}
 		}
 	}
 	if _, err := bw.Write(line); err != nil {
@@ -165,20 +176,28 @@ func appendSacctValue(b, v []byte, ok bool, kind sacctKind, w, parsable int, del
 	return append(b, ' ')
 }
 
-// sacctPick is a selected job: whether its own line prints (full) and
-// whether its batch step does.
+// sacctPick is a selected job: whether its own line prints (full),
+// whether its batch step does, and which numbered steps do (all when
+// allSteps, else those named in steps).
 type sacctPick struct {
-	j     *Job
-	full  bool
-	batch bool
+	j        *Job
+	full     bool
+	batch    bool
+	allSteps bool
+	steps    []string
+}
+
+// showsStep reports whether the numbered step named id prints.
+func (p *sacctPick) showsStep(id string) bool {
+	return p.allSteps || slices.Contains(p.steps, id)
 }
 
 // pick applies the selection of o to j.
 func (o *SacctOptions) pick(j *Job, now time.Time) (sacctPick, bool) {
-	p := sacctPick{j: j, full: true, batch: true}
+	p := sacctPick{j: j, full: true, batch: true, allSteps: true}
 	if o.Jobs != nil {
 		matched := false
-		p.full, p.batch = false, false
+		p.full, p.batch, p.allSteps = false, false, false
 		for _, s := range *o.Jobs {
 			if !sacctSelects(s, j) {
 				continue
@@ -186,9 +205,12 @@ func (o *SacctOptions) pick(j *Job, now time.Time) (sacctPick, bool) {
 			matched = true
 			switch s.Step {
 			case "":
-				p.full, p.batch = true, true
+				p.full, p.batch, p.allSteps = true, true, true
 			case "batch":
 				p.batch = true
+			case "extern", "interactive":
+			default:
+				p.steps = append(p.steps, s.Step)
 			}
 		}
 		if !matched {

@@ -60,13 +60,21 @@ func jobReserved(r *sacctRow) int64 {
 // over the job's finished steps on the job row.
 func cpuValue(get func(*Step) time.Duration) func([]byte, *sacctRow) ([]byte, bool) {
 	return func(b []byte, r *sacctRow) ([]byte, bool) {
-		s := r.step
-		if s == nil {
-			s = r.j.Batch
-		}
 		var d time.Duration
-		if s != nil && stepFinished(s) {
-			d = get(s)
+		if s := r.step; s != nil {
+			if stepFinished(s) {
+				d = get(s)
+			}
+			return appendCPUTime(b, d), true
+		}
+		// The job row: the sum over its finished steps.
+		if s := r.j.Batch; s != nil && stepFinished(s) {
+			d += get(s)
+		}
+		for _, s := range r.j.Steps {
+			if stepFinished(s) {
+				d += get(s)
+			}
 		}
 		return appendCPUTime(b, d), true
 	}
@@ -93,7 +101,30 @@ func appendSacctJobID(b []byte, r *sacctRow, raw bool) []byte {
 	}
 	if r.step != nil {
 		b = append(b, '.')
-		b = append(b, r.step.Name...)
+		b = append(b, r.step.stepID()...)
 	}
 	return b
+}
+
+// stepID is what follows the dot in the step's JobID.
+func (s *Step) stepID() string {
+	if s.ID != "" {
+		return s.ID
+	}
+	return s.Name
+}
+
+// derivedExitCode is the job row's DerivedExitCode: the highest exit
+// status (as a wait status, code<<8 | signal) of its srun steps.
+func derivedExitCode(j *Job) (code, sig int) {
+	best := -1
+	for _, s := range j.Steps {
+		if !stepFinished(s) {
+			continue
+		}
+		if w := s.ExitCode<<8 | s.Signal; w > best {
+			best, code, sig = w, s.ExitCode, s.Signal
+		}
+	}
+	return code, sig
 }

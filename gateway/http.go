@@ -33,6 +33,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+api.PathWait, s.handleWait)
 	mux.Handle("GET "+wire.Path, s.streamHandler(s.peerIdentity)) // events.go
 	mux.HandleFunc("POST "+api.PathUser, s.handleUser)
+	mux.HandleFunc("POST "+api.PathStepStart, s.handleStepStart) // steps.go
+	mux.HandleFunc("POST "+api.PathStepEnd, s.handleStepEnd)
+	mux.HandleFunc("POST "+api.PathAlloc, s.handleAlloc) // alloc.go
+	mux.HandleFunc("POST "+api.PathAllocWait, s.handleAllocWait)
+	mux.HandleFunc("POST "+api.PathAllocBeat, s.handleAllocBeat)
+	mux.HandleFunc("POST "+api.PathAllocRelease, s.handleAllocRelease)
 	return mux
 }
 

@@ -70,6 +70,12 @@ func (s *Server) recover(ctx context.Context) error {
 
 // reattach re-attaches one running job, or records it as NODE_FAIL.
 func (s *Server) reattach(ctx context.Context, j *queue.Job) {
+	if j.Interactive {
+		// srun's allocation: hold it again under a fresh lease (alloc.go).
+		s.runners.Add(1)
+		go func() { defer s.runners.Done(); s.holdAlloc(s.runCtx, j) }()
+		return
+	}
 	g, ok := s.gates[j.Gate]
 	var err error
 	if !ok {

@@ -48,6 +48,10 @@ func (s *Server) run(ctx context.Context, j *queue.Job) {
 // watches it. Start is idempotent, so recovery calls launch again for a
 // job found CONFIGURING after a crash.
 func (s *Server) launch(ctx context.Context, j *queue.Job) {
+	if j.Interactive {
+		s.holdAlloc(ctx, j) // alloc.go: srun runs its step itself
+		return
+	}
 	g, ok := s.gates[j.Gate]
 	if !ok {
 		s.finish(ctx, j, gate.Exit{Cause: gate.CauseLaunchFailed, Detail: "unknown gate " + j.Gate, Signal: 53})
@@ -164,7 +168,11 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 		r.Reason = out.reason
 		r.ExitCode, r.ExitSignal = out.code, out.signal
 		r.BatchState, r.BatchExitCode, r.BatchSignal = out.batch, out.batchCode, out.batchSignal
+		if r.Interactive {
+			r.BatchState = "" // srun's allocation has no batch step
+		}
 		r.EndTime = end.UTC()
+		closeSteps(r, r.EndTime) // steps.go
 		if !ex.Start.IsZero() {
 			r.StartTime = ex.Start.UTC()
 		}

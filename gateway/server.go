@@ -40,6 +40,7 @@ type Server struct {
 	pending []uint32          // pending job IDs in scheduling order
 	nodes   map[string]*node  // "gate/node" → allocation
 	users   userCache
+	allocs  allocTable
 
 	kick    chan struct{}
 	ctl     control // arrays, sbatch --wait, requeue (control.go)

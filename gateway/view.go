@@ -86,6 +86,7 @@ func (s *Server) viewOf(j *queue.Job, reason string) *compat.Job {
 			NodeList: j.NodeList, NumCPUs: v.NumCPUs,
 		}
 	}
+	v.Steps = stepViews(j) // steps.go
 	return v
 }
 

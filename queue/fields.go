@@ -88,6 +88,8 @@ var jobFields = []field{
 	timeField(69, func(j *Job) *time.Time { return &j.SuspendTime }),
 	intField(70, func(j *Job) *int64 { return &j.PreSuspendSecs }),
 	intField(71, func(j *Job) *int64 { return &j.SuspendedSecs }),
+	boolField(72, func(j *Job) *bool { return &j.Interactive }),
+	stepsField(73), // step.go
 }
 
 // fieldByNum indexes jobFields by number.

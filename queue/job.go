@@ -139,6 +139,35 @@ type Job struct {
 	SuspendTime    time.Time `json:"suspend_time,omitempty"`
 	PreSuspendSecs int64     `json:"pre_suspend_secs,omitempty"`
 	SuspendedSecs  int64     `json:"suspended_secs,omitempty"`
+
+	// Interactive marks an allocation made by srun outside a job (as
+	// salloc does): it has no batch script and no .batch step; the client
+	// runs its step itself and holds the allocation under a lease.
+	Interactive bool `json:"interactive,omitempty"`
+	// Steps are the job's srun steps, numbered from 0 in the order they
+	// started (Steps[i].ID == i); they only grow.
+	Steps []Step `json:"steps,omitempty"`
+}
+
+// Step is one srun step of a job (sacct's "N.0", "N.1" rows). Times are
+// UTC; a zero End means it is still running. CPU times are nanoseconds.
+type Step struct {
+	ID         uint32 `json:"id"`
+	Name       string `json:"name"`
+	State      State  `json:"state"`
+	ExitCode   int    `json:"exit_code"`
+	ExitSignal int    `json:"exit_signal"`
+	// CancelledBy is the uid that cancelled the step, when ByUser is set
+	// (sacct prints "CANCELLED by UID").
+	CancelledBy uint32    `json:"cancelled_by,omitempty"`
+	ByUser      bool      `json:"by_user,omitempty"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end,omitzero"`
+	NTasks      int       `json:"ntasks"`
+	CPUs        int       `json:"cpus"`
+	MaxRSSKB    int64     `json:"max_rss_kb,omitempty"`
+	UserCPU     int64     `json:"user_cpu_ns,omitempty"`
+	SystemCPU   int64     `json:"system_cpu_ns,omitempty"`
 }
 
 // Blobs are the large, write-once parts of a job, stored apart from the
@@ -156,6 +185,7 @@ func (j *Job) Clone() *Job {
 	c := *j
 	c.Args = slices.Clone(j.Args)
 	c.Handle = slices.Clone(j.Handle)
+	c.Steps = slices.Clone(j.Steps)
 	return &c
 }
 

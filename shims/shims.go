@@ -43,6 +43,7 @@ var Commands = map[string]Command{
 	"sacct":    Sacct,
 	"sinfo":    Sinfo,
 	"scontrol": Scontrol,
+	"srun":     Srun, // srun.go
 }
 
 // fail prints err as Slurm would and returns its exit status: a
