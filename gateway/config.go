@@ -43,6 +43,9 @@ type GateConfig struct {
 	Kind   string `toml:"kind"`
 	CPUs   int    `toml:"cpus"`
 	Memory Memory `toml:"memory"`
+	// Table is the gate's whole TOML table (without kind) for kinds other
+	// than "local": those gates define and check their own keys.
+	Table map[string]any `toml:"-"`
 }
 
 // PartitionConfig maps a Slurm partition to a gate with limits.
@@ -106,6 +109,9 @@ func (m Memory) MarshalText() ([]byte, error) {
 
 // options turns a gate's table into the generic options a gate factory reads.
 func (g GateConfig) options() map[string]any {
+	if g.Kind != "local" {
+		return g.Table
+	}
 	return map[string]any{"cpus": g.CPUs, "memory_mb": int64(g.Memory)}
 }
 
@@ -230,8 +236,13 @@ func ParseConfig(data []byte) (Config, error) {
 		}
 		return Config{}, err
 	}
-	if und := md.Undecoded(); len(und) > 0 {
-		k := und[0]
+	if err := gateTables(data, cfg.Gates); err != nil {
+		return Config{}, err
+	}
+	for _, k := range md.Undecoded() {
+		if len(k) > 2 && k[0] == "gates" && cfg.Gates[k[1]].Kind != "local" {
+			continue // the gate's own key (gateTables)
+		}
 		return Config{}, fmt.Errorf("line %d: unknown key %q", keyLine(data, k), k.String())
 	}
 	def := Default()
@@ -351,4 +362,25 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("partitions: exactly one must have default = true (found %d)", defaults)
 	}
 	return c.Stream.validate()
+}
+
+// gateTables gives every gate of a kind other than "local" its whole TOML
+// table, which that gate's factory reads and checks (gate.Config.Options).
+func gateTables(data []byte, gates map[string]GateConfig) error {
+	var raw struct {
+		Gates map[string]map[string]any `toml:"gates"`
+	}
+	if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&raw); err != nil {
+		return fmt.Errorf("config: gates: %w", err)
+	}
+	for name, g := range gates {
+		if g.Kind == "local" {
+			continue
+		}
+		t := raw.Gates[name]
+		delete(t, "kind")
+		g.Table = t
+		gates[name] = g
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package gateway
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,7 @@ func TestDefaultTOMLIsDefault(t *testing.T) {
 	if len(got.Partitions) != 1 || got.Partitions[0] != want.Partitions[0] {
 		t.Errorf("partitions = %+v, want %+v", got.Partitions, want.Partitions)
 	}
-	if len(got.Gates) != 1 || got.Gates["local"] != want.Gates["local"] {
+	if len(got.Gates) != 1 || !reflect.DeepEqual(got.Gates["local"], want.Gates["local"]) {
 		t.Errorf("gates = %+v, want %+v", got.Gates, want.Gates)
 	}
 }
@@ -123,5 +124,35 @@ func errorsUnwrapAll(err error) error {
 			return err
 		}
 		err = u.Unwrap()
+	}
+}
+
+// TestConfigGateTable: a gate of another kind gets its whole table (its
+// own keys included), and an unknown key of a local gate is still an error.
+func TestConfigGateTable(t *testing.T) {
+	t.Parallel()
+	cfg, err := ParseConfig([]byte(`
+[gates.lab]
+kind = "ssh"
+node_fail_grace = "5s"
+[[gates.lab.hosts]]
+name = "n1"
+address = "n1:22"
+[[partitions]]
+name = "lab"
+gate = "lab"
+default = true
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl := cfg.Gates["lab"].options()
+	hosts, _ := tbl["hosts"].([]map[string]any)
+	if tbl["node_fail_grace"] != "5s" || len(hosts) != 1 || hosts[0]["name"] != "n1" || tbl["kind"] != nil {
+		t.Errorf("options = %#v", tbl)
+	}
+	_, err = ParseConfig([]byte("[gates.local]\nkind = \"local\"\nbogus = 1\n"))
+	if err == nil || !strings.Contains(err.Error(), `line 3: unknown key "gates.local.bogus"`) {
+		t.Errorf("unknown local key: %v", err)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"skyport/gate/local"
+	_ "skyport/gate/ssh" // the "ssh" gate kind, for ssh_test.go
 )
 
 // TestMain lets the test binary be the local gate's per-job supervisor

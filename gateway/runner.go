@@ -142,11 +142,16 @@ func (s *Server) watch(ctx context.Context, j *queue.Job) {
 		s.log.Warn("job lost by its gate", "job_id", j.ID, "gate", j.Gate, "err", err)
 		ex = gate.Exit{Cause: causeNodeFail, End: s.now()}
 	}
+	if c, ok := g.(gate.Collector); ok && ex.Cause != causeNodeFail {
+		if !s.collect(ctx, j, c) {
+			return // shutting down: recovery collects again
+		}
+	}
 	s.finish(ctx, j, ex)
 }
 
 // causeNodeFail marks an Exit the gate could not report: the node is gone.
-const causeNodeFail gate.Cause = "node_fail"
+const causeNodeFail = gate.CauseNodeFail
 
 // finish records the end of a job's run, releases its resources and
 // cleans up after it in the gate.
@@ -160,8 +165,11 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 		if r.State.Terminal() || r.State == queue.Requeued {
 			return errSkip // recorded already (a repeated finish after recovery)
 		}
-		if r.RequeueRequested {
-			r.State = queue.Requeued // requeue.go takes it back to PENDING
+		if r.RequeueRequested || (out.state == queue.NodeFail && !r.NoRequeue) {
+			// requeue.go takes it back to PENDING. A job whose node
+			// failed is requeued unless --no-requeue, as Slurm does
+			// with its default JobRequeue=1.
+			r.State = queue.Requeued
 			return nil
 		}
 		r.State = out.state

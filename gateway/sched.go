@@ -247,8 +247,22 @@ func (s *Server) place(j *queue.Job, p *partition, blocked map[string]bool) (str
 			}
 		}
 	}
+	if !anyUpFits(p, cpus, mem) {
+		return reasonNodesDown, nil // no node that could take it answers
+	}
 	blocked[p.gateName] = true
 	return "Resources", nil
+}
+
+// anyUpFits reports whether a node of p that is up could hold a job of
+// cpus and mem when empty.
+func anyUpFits(p *partition, cpus int, mem int64) bool {
+	for _, n := range p.nodes {
+		if n.up && cpus <= n.cpus && mem <= n.memMB {
+			return true
+		}
+	}
+	return false
 }
 
 // heldReason is the reason of a held job.

@@ -40,11 +40,11 @@ type Server struct {
 	pending []uint32          // pending job IDs in scheduling order
 	nodes   map[string]*node  // "gate/node" → allocation
 	users   userCache
-	allocs  allocTable
 
 	kick    chan struct{}
 	ctl     control // arrays, sbatch --wait, requeue (control.go)
 	events  *events // the event stream (events.go)
+	allocs  allocTable
 	runners sync.WaitGroup
 	// runCtx bounds the runners' gate calls; cancelled on shutdown.
 	runCtx context.Context
@@ -153,9 +153,10 @@ func (s *Server) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.schedule(ctx) }()
 	go func() { defer wg.Done(); s.housekeep(ctx) }()
+	go func() { defer wg.Done(); s.watchNodes(ctx) }()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	s.log.Info("serving", "socket", s.socket, "state_dir", s.stateDir)

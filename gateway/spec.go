@@ -47,6 +47,7 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 		Node: j.NodeList, Groups: s.users.supplementaryGroups(j.UID), Script: b.Script, Args: j.Args,
 		Env:         compat.MergeEnv(exported, compat.JobEnv(in)),
 		WorkDir:     j.WorkDir,
+		SubmitDir:   j.SubmitDir,
 		WorkDirLine: compat.ChdirLineFormat(j.NodeList, j.WorkDir),
 		StdOut:      s.outputPath(j, j.StdOut, j.NodeList),
 		StdIn:       s.outputPath(j, j.StdIn, j.NodeList),

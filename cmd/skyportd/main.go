@@ -22,6 +22,7 @@ import (
 	"syscall"
 
 	"skyport/gate/local"
+	_ "skyport/gate/ssh" // the "ssh" gate kind
 	"skyport/gateway"
 )
 
