@@ -150,7 +150,8 @@ func (s taskSet) Minus(o taskSet) taskSet {
 	k := 0
 	for _, r := range s {
 		lo := r.lo
-		for ; k < len(o) && o[k].hi < lo; k++ {
+		for k < len(o) && o[k].hi < lo {
+			k++
 		}
 		for j := k; j < len(o) && o[j].lo <= r.hi && lo <= r.hi; j++ {
 			if o[j].lo > lo {

@@ -206,9 +206,9 @@ func stepStdio(cmd *exec.Cmd, inv *Invocation, o *compat.SrunOptions, dir string
 	}
 	open := func(pattern string, flag int) (*os.File, error) {
 		path := srunPath(pattern, dir, v)
-		f, err := os.OpenFile(path, flag, 0o644)
+		f, err := os.OpenFile(path, flag, 0o644) //nolint:gosec // output files are 0644, as slurmstepd makes them
 		if err != nil {
-			return nil, fmt.Errorf("Could not open stdio file %s: %w", path, errors.Unwrap(err))
+			return nil, fmt.Errorf("Could not open stdio file %s: %w", path, errors.Unwrap(err)) //nolint:staticcheck // srun's own words
 		}
 		files = append(files, f)
 		return f, nil
