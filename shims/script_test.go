@@ -16,6 +16,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"skyport/gate/ssh/sshtest"
 	"skyport/gateway/api"
 )
 
@@ -72,6 +73,7 @@ func buildAndRun(m *testing.M) (int, error) {
 // daemon state and socket, and drives the real binaries.
 func TestScripts(t *testing.T) {
 	t.Parallel()
+	lab := sshLab(t)
 	testscript.Run(t, testscript.Params{
 		Dir:                 "testdata/script",
 		UpdateScripts:       *update,
@@ -93,7 +95,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("HOST", shortHost())
 			env.Setenv("CONFIGS", configsDir)
 			env.Values[daemonKey{}] = &daemonSlot{}
-			return nil
+			return lab(env.WorkDir)
 		},
 		Condition: func(cond string) (bool, error) {
 			if cond == "root" {
@@ -290,4 +292,42 @@ func cmdWaitState(ts *testscript.TestScript, _ bool, args []string) {
 		time.Sleep(25 * time.Millisecond)
 	}
 	ts.Fatalf("job %s: state %q after %v, want %s", args[0], last, timeout, args[1])
+}
+
+// sshLab starts one in-process SSH server for the scripts and returns a
+// Setup step that writes $WORK/sshlab.toml: a config whose partition "lab"
+// runs jobs on that server's host "n1" through the SSH gate (the server
+// runs commands on this machine, so the host shares this file system),
+// beside the local partition "debug".
+func sshLab(t *testing.T) func(work string) error {
+	keyFile, pub := sshtest.NewKey(t)
+	srv := sshtest.NewServer(t, pub)
+	return func(work string) error {
+		cfg := fmt.Sprintf(`[daemon]
+kill_wait = "2s"
+[gates.local]
+kind = "local"
+[gates.lab]
+kind = "ssh"
+poll_interval = "200ms"
+[[gates.lab.hosts]]
+name = "n1"
+address = %q
+user = %q
+key_file = %q
+host_key = %q
+cpus = 2
+memory = "2G"
+remote_dir = %q
+shared_fs = true
+[[partitions]]
+name = "debug"
+gate = "local"
+default = true
+[[partitions]]
+name = "lab"
+gate = "lab"
+`, srv.Addr, currentUser(), keyFile, srv.AuthorizedKey(), filepath.Join(work, ".remote"))
+		return os.WriteFile(filepath.Join(work, "sshlab.toml"), []byte(cfg), 0o600)
+	}
 }
