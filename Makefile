@@ -43,10 +43,15 @@ bench: build ## print the benchmark table (against real Slurm too when it is up)
 compat: build ## differential suite: the same cases against real Slurm (up first: ../shared/slurm/up.sh) and Sky Port, every difference reported
 	$(GO) run ./internal/compatdiff -bin $(CURDIR)/$(BIN) $(COMPATFLAGS)
 
-fuzz: ## run every fuzz target for FUZZTIME each
-	@set -e; for pkg in $$($(GO) list ./...); do \
+# The inputs a fuzz run finds interesting are copied from Go's cache into the
+# package's testdata/fuzz, so that `go test` replays them from then on;
+# review them and commit them.
+fuzz: ## run every fuzz target for FUZZTIME each and keep the corpus it finds in testdata/fuzz
+	@set -e; cache=$$($(GO) env GOCACHE)/fuzz; for pkg in $$($(GO) list ./...); do \
+	  dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $$pkg; \
+	    echo "== $$pkg $$f"; $(GO) test -run='^$$' -fuzz="^$$f$$" -fuzztime=$(FUZZTIME) $(FUZZFLAGS) $$pkg; \
+	    if [ -d "$$cache/$$pkg/$$f" ]; then mkdir -p "$$dir/testdata/fuzz/$$f"; cp -n "$$cache/$$pkg/$$f"/* "$$dir/testdata/fuzz/$$f/" 2>/dev/null || true; fi; \
 	  done; done
 
 golden: ## rewrite the shims' golden outputs from the current code (review the diff!)
