@@ -21,6 +21,7 @@ import (
 	"runtime/debug"
 	"syscall"
 
+	_ "skyport/gate/azure" // the "azure" gate kind
 	"skyport/gate/local"
 	_ "skyport/gate/ssh" // the "ssh" gate kind
 	"skyport/gateway"
