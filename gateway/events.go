@@ -70,6 +70,7 @@ func (s *Server) startEvents(ctx context.Context) (stop func(), err error) {
 		}
 		mux := http.NewServeMux()
 		mux.Handle("GET "+wire.Path, guard.Wrap(s.streamHandler(s.ownerIdentity)))
+		s.mountDashboard(mux, guard, ln.Addr().String()) // dashboard.go
 		srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelWarn)}
 		go func() { _ = srv.Serve(ln) }()
 		ev.mu.Lock()

@@ -32,6 +32,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+api.PathScontrol, s.handleScontrol)
 	mux.HandleFunc("POST "+api.PathWait, s.handleWait)
 	mux.Handle("GET "+wire.Path, s.streamHandler(s.peerIdentity)) // events.go
+	mux.HandleFunc("GET "+wire.DashboardPath, s.handleDashboard)  // dashboard.go
 	mux.HandleFunc("POST "+api.PathUser, s.handleUser)
 	mux.HandleFunc("POST "+api.PathStepStart, s.handleStepStart) // steps.go
 	mux.HandleFunc("POST "+api.PathStepEnd, s.handleStepEnd)

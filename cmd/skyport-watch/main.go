@@ -1,11 +1,12 @@
-// Command skyport-watch is `skyport watch` and `skyport tail`: the event
-// stream of skyportd, as lines or JSON, and a job's output followed to its
-// end. It is a binary of its own, which skyport runs for these two
-// commands, so that the websocket client (and net/http) stays out of the
+// Command skyport-watch is `skyport watch`, `skyport tail` and `skyport
+// dashboard`: the event stream of skyportd, as lines or JSON, a job's
+// output followed to its end, and the address of the dashboard. It is a
+// binary of its own, which skyport runs for these commands, so that the websocket client (and net/http) stays out of the
 // shim binary that every sbatch and squeue starts.
 //
 //	skyport watch [--json] [--output] [--from SEQ] [-j JOBS] [-u USERS] [-p PARTITIONS] [-t STATES] [--types TYPES]
 //	skyport tail [-f] JOBID
+//	skyport dashboard
 package main
 
 import (
@@ -28,13 +29,13 @@ func main() {
 	os.Exit(code)
 }
 
-// Main runs argv: [skyport-watch] watch|tail ARGS... (argv[0] may also be
+// Main runs argv: [skyport-watch] watch|tail|dashboard ARGS... (argv[0] may also be
 // named after the command).
 func Main(ctx context.Context, argv []string, stdout, stderr io.Writer) int {
 	name, args := filepath.Base(argv[0]), argv[1:]
-	if name != "watch" && name != "tail" {
+	if name != "watch" && name != "tail" && name != "dashboard" {
 		if len(args) == 0 {
-			say(stderr, "usage: skyport watch [OPTIONS] | skyport tail [-f] JOBID"+"\n")
+			say(stderr, "usage: skyport watch [OPTIONS] | skyport tail [-f] JOBID | skyport dashboard"+"\n")
 			return 2
 		}
 		name, args = args[0], args[1:]
@@ -49,6 +50,8 @@ func run(ctx context.Context, d wire.Dialer, name string, args []string, stdout,
 		return watch(ctx, d, args, stdout, stderr)
 	case "tail":
 		return tail(ctx, d, args, stdout, stderr)
+	case "dashboard":
+		return dashboard(ctx, d, args, stdout, stderr) // dashboard.go
 	}
 	say(stderr, "skyport: unknown command %q\n", name)
 	return 2

@@ -34,7 +34,7 @@ func Main(argv []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 0
 		}
 		name, args = args[0], args[1:]
-		if name == "watch" || name == "tail" {
+		if name == "watch" || name == "tail" || name == "dashboard" {
 			return execWatch(name, args, stderr) // watch.go
 		}
 		if cmd, ok = shims.Commands[name]; !ok {
@@ -76,7 +76,7 @@ func usage(w io.Writer) {
 	for n := range shims.Commands {
 		names = append(names, n)
 	}
-	names = append(names, "tail", "watch")
+	names = append(names, "dashboard", "tail", "watch")
 	sort.Strings(names)
 	fmt.Fprintln(w, "commands:", names)
 }

@@ -9,10 +9,11 @@ import (
 	"syscall"
 )
 
-// watchBinary is the program of `skyport watch` and `skyport tail`. It is
-// separate because its websocket client pulls in net/http, which would
-// slow down the start of every shim (measured: about 10% more CPU per
-// squeue --version) and break the shim binary's import rules.
+// watchBinary is the program of `skyport watch`, `skyport tail` and
+// `skyport dashboard`. It is separate because its websocket client pulls
+// in net/http, which would slow down the start of every shim (measured:
+// about 10% more CPU per squeue --version) and break the shim binary's
+// import rules.
 const watchBinary = "skyport-watch"
 
 // execWatch replaces this process with skyport-watch (next to this

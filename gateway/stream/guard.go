@@ -116,6 +116,19 @@ func (g *Guard) Wrap(next http.Handler) http.Handler {
 	})
 }
 
+// Public returns next behind the Host check alone, for what carries no
+// data (the dashboard's static pages): a browser loads a page before it
+// has any way to send the token, which only the page's script offers.
+func (g *Guard) Public(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !g.hosts[strings.ToLower(r.Host)] {
+			http.Error(w, "skyport: forbidden host", http.StatusForbidden)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // authorized reports whether r carries the token, in an Authorization
 // header or as a websocket subprotocol.
 func (g *Guard) authorized(r *http.Request) bool {
