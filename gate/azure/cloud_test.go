@@ -133,13 +133,13 @@ func (c *fakeCloud) transports() Transports {
 			},
 		},
 		PublicIPAddressesServer: networkfake.PublicIPAddressesServer{
-			BeginCreateOrUpdate: func(_ context.Context, rg, name string, p armnetwork.PublicIPAddress, _ *armnetwork.PublicIPAddressesClientBeginCreateOrUpdateOptions) (resp azfake.PollerResponder[armnetwork.PublicIPAddressesClientCreateOrUpdateResponse], e azfake.ErrorResponder) {
+			BeginCreateOrUpdate: func(_ context.Context, _, name string, p armnetwork.PublicIPAddress, _ *armnetwork.PublicIPAddressesClientBeginCreateOrUpdateOptions) (resp azfake.PollerResponder[armnetwork.PublicIPAddressesClientCreateOrUpdateResponse], e azfake.ErrorResponder) {
 				c.put("ip", name, p.Tags)
 				p.ID, p.Name = to.Ptr("/x/publicIPAddresses/"+name), to.Ptr(name)
 				resp.SetTerminalResponse(http.StatusOK, armnetwork.PublicIPAddressesClientCreateOrUpdateResponse{PublicIPAddress: p}, nil)
 				return
 			},
-			Get: func(_ context.Context, rg, name string, _ *armnetwork.PublicIPAddressesClientGetOptions) (resp azfake.Responder[armnetwork.PublicIPAddressesClientGetResponse], e azfake.ErrorResponder) {
+			Get: func(_ context.Context, _, name string, _ *armnetwork.PublicIPAddressesClientGetOptions) (resp azfake.Responder[armnetwork.PublicIPAddressesClientGetResponse], e azfake.ErrorResponder) {
 				if !c.has("ip", name) {
 					return resp, notFound()
 				}
@@ -147,12 +147,12 @@ func (c *fakeCloud) transports() Transports {
 					Name: to.Ptr(name), Properties: &armnetwork.PublicIPAddressPropertiesFormat{IPAddress: to.Ptr("127.0.0.1")}}}, nil)
 				return
 			},
-			BeginDelete: func(_ context.Context, rg, name string, _ *armnetwork.PublicIPAddressesClientBeginDeleteOptions) (resp azfake.PollerResponder[armnetwork.PublicIPAddressesClientDeleteResponse], e azfake.ErrorResponder) {
+			BeginDelete: func(_ context.Context, _, name string, _ *armnetwork.PublicIPAddressesClientBeginDeleteOptions) (resp azfake.PollerResponder[armnetwork.PublicIPAddressesClientDeleteResponse], e azfake.ErrorResponder) {
 				c.del("ip", name)
 				resp.SetTerminalResponse(http.StatusOK, armnetwork.PublicIPAddressesClientDeleteResponse{}, nil)
 				return
 			},
-			NewListPager: func(rg string, _ *armnetwork.PublicIPAddressesClientListOptions) (resp azfake.PagerResponder[armnetwork.PublicIPAddressesClientListResponse]) {
+			NewListPager: func(_ string, _ *armnetwork.PublicIPAddressesClientListOptions) (resp azfake.PagerResponder[armnetwork.PublicIPAddressesClientListResponse]) {
 				var page armnetwork.PublicIPAddressesClientListResponse
 				for _, n := range c.names("ip") {
 					page.Value = append(page.Value, &armnetwork.PublicIPAddress{Name: to.Ptr(n), Tags: c.tags("ip", n)})
@@ -162,13 +162,13 @@ func (c *fakeCloud) transports() Transports {
 			},
 		},
 		InterfacesServer: networkfake.InterfacesServer{
-			BeginCreateOrUpdate: func(_ context.Context, rg, name string, p armnetwork.Interface, _ *armnetwork.InterfacesClientBeginCreateOrUpdateOptions) (resp azfake.PollerResponder[armnetwork.InterfacesClientCreateOrUpdateResponse], e azfake.ErrorResponder) {
+			BeginCreateOrUpdate: func(_ context.Context, _, name string, p armnetwork.Interface, _ *armnetwork.InterfacesClientBeginCreateOrUpdateOptions) (resp azfake.PollerResponder[armnetwork.InterfacesClientCreateOrUpdateResponse], e azfake.ErrorResponder) {
 				c.put("nic", name, p.Tags)
 				p.ID, p.Name = to.Ptr("/x/networkInterfaces/"+name), to.Ptr(name)
 				resp.SetTerminalResponse(http.StatusOK, armnetwork.InterfacesClientCreateOrUpdateResponse{Interface: p}, nil)
 				return
 			},
-			Get: func(_ context.Context, rg, name string, _ *armnetwork.InterfacesClientGetOptions) (resp azfake.Responder[armnetwork.InterfacesClientGetResponse], e azfake.ErrorResponder) {
+			Get: func(_ context.Context, _, name string, _ *armnetwork.InterfacesClientGetOptions) (resp azfake.Responder[armnetwork.InterfacesClientGetResponse], e azfake.ErrorResponder) {
 				if !c.has("nic", name) {
 					return resp, notFound()
 				}
@@ -177,12 +177,12 @@ func (c *fakeCloud) transports() Transports {
 						Properties: &armnetwork.InterfaceIPConfigurationPropertiesFormat{PrivateIPAddress: to.Ptr("10.77.0.4")}}}}}}, nil)
 				return
 			},
-			BeginDelete: func(_ context.Context, rg, name string, _ *armnetwork.InterfacesClientBeginDeleteOptions) (resp azfake.PollerResponder[armnetwork.InterfacesClientDeleteResponse], e azfake.ErrorResponder) {
+			BeginDelete: func(_ context.Context, _, name string, _ *armnetwork.InterfacesClientBeginDeleteOptions) (resp azfake.PollerResponder[armnetwork.InterfacesClientDeleteResponse], e azfake.ErrorResponder) {
 				c.del("nic", name)
 				resp.SetTerminalResponse(http.StatusOK, armnetwork.InterfacesClientDeleteResponse{}, nil)
 				return
 			},
-			NewListPager: func(rg string, _ *armnetwork.InterfacesClientListOptions) (resp azfake.PagerResponder[armnetwork.InterfacesClientListResponse]) {
+			NewListPager: func(_ string, _ *armnetwork.InterfacesClientListOptions) (resp azfake.PagerResponder[armnetwork.InterfacesClientListResponse]) {
 				var page armnetwork.InterfacesClientListResponse
 				for _, n := range c.names("nic") {
 					page.Value = append(page.Value, &armnetwork.Interface{Name: to.Ptr(n), Tags: c.tags("nic", n)})
@@ -194,7 +194,7 @@ func (c *fakeCloud) transports() Transports {
 	}
 	cs := &computefake.ServerFactory{
 		VirtualMachinesServer: computefake.VirtualMachinesServer{
-			BeginCreateOrUpdate: func(_ context.Context, rg, name string, p armcompute.VirtualMachine, _ *armcompute.VirtualMachinesClientBeginCreateOrUpdateOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientCreateOrUpdateResponse], e azfake.ErrorResponder) {
+			BeginCreateOrUpdate: func(_ context.Context, _, name string, p armcompute.VirtualMachine, _ *armcompute.VirtualMachinesClientBeginCreateOrUpdateOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientCreateOrUpdateResponse], e azfake.ErrorResponder) {
 				c.put("vm", name, p.Tags)
 				c.put("disk", *p.Properties.StorageProfile.OSDisk.Name, nil)
 				c.mu.Lock()
@@ -213,7 +213,7 @@ func (c *fakeCloud) transports() Transports {
 				resp.SetTerminalResponse(http.StatusOK, armcompute.VirtualMachinesClientCreateOrUpdateResponse{VirtualMachine: p}, nil)
 				return
 			},
-			BeginDelete: func(_ context.Context, rg, name string, _ *armcompute.VirtualMachinesClientBeginDeleteOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientDeleteResponse], e azfake.ErrorResponder) {
+			BeginDelete: func(_ context.Context, _, name string, _ *armcompute.VirtualMachinesClientBeginDeleteOptions) (resp azfake.PollerResponder[armcompute.VirtualMachinesClientDeleteResponse], e azfake.ErrorResponder) {
 				if !c.del("vm", name) {
 					return resp, notFound()
 				}
@@ -233,7 +233,7 @@ func (c *fakeCloud) transports() Transports {
 				resp.SetTerminalResponse(http.StatusOK, armcompute.VirtualMachinesClientDeleteResponse{}, nil)
 				return
 			},
-			InstanceView: func(_ context.Context, rg, name string, _ *armcompute.VirtualMachinesClientInstanceViewOptions) (resp azfake.Responder[armcompute.VirtualMachinesClientInstanceViewResponse], e azfake.ErrorResponder) {
+			InstanceView: func(_ context.Context, _, name string, _ *armcompute.VirtualMachinesClientInstanceViewOptions) (resp azfake.Responder[armcompute.VirtualMachinesClientInstanceViewResponse], e azfake.ErrorResponder) {
 				c.mu.Lock()
 				ps, ok := c.power[name]
 				c.mu.Unlock()
@@ -244,7 +244,7 @@ func (c *fakeCloud) transports() Transports {
 					Statuses: []*armcompute.InstanceViewStatus{{Code: to.Ptr("ProvisioningState/succeeded")}, {Code: to.Ptr(ps)}}}}, nil)
 				return
 			},
-			NewListPager: func(rg string, _ *armcompute.VirtualMachinesClientListOptions) (resp azfake.PagerResponder[armcompute.VirtualMachinesClientListResponse]) {
+			NewListPager: func(_ string, _ *armcompute.VirtualMachinesClientListOptions) (resp azfake.PagerResponder[armcompute.VirtualMachinesClientListResponse]) {
 				var page armcompute.VirtualMachinesClientListResponse
 				for _, n := range c.names("vm") {
 					page.Value = append(page.Value, &armcompute.VirtualMachine{Name: to.Ptr(n), Tags: c.tags("vm", n)})
@@ -254,12 +254,12 @@ func (c *fakeCloud) transports() Transports {
 			},
 		},
 		DisksServer: computefake.DisksServer{
-			BeginDelete: func(_ context.Context, rg, name string, _ *armcompute.DisksClientBeginDeleteOptions) (resp azfake.PollerResponder[armcompute.DisksClientDeleteResponse], e azfake.ErrorResponder) {
+			BeginDelete: func(_ context.Context, _, name string, _ *armcompute.DisksClientBeginDeleteOptions) (resp azfake.PollerResponder[armcompute.DisksClientDeleteResponse], e azfake.ErrorResponder) {
 				c.del("disk", name)
 				resp.SetTerminalResponse(http.StatusOK, armcompute.DisksClientDeleteResponse{}, nil)
 				return
 			},
-			NewListByResourceGroupPager: func(rg string, _ *armcompute.DisksClientListByResourceGroupOptions) (resp azfake.PagerResponder[armcompute.DisksClientListByResourceGroupResponse]) {
+			NewListByResourceGroupPager: func(_ string, _ *armcompute.DisksClientListByResourceGroupOptions) (resp azfake.PagerResponder[armcompute.DisksClientListByResourceGroupResponse]) {
 				var page armcompute.DisksClientListByResourceGroupResponse
 				for _, n := range c.names("disk") {
 					page.Value = append(page.Value, &armcompute.Disk{Name: to.Ptr(n)})

@@ -33,8 +33,13 @@ type ReasonError struct {
 	Err error
 }
 
-func (e *ReasonError) Error() string  { return e.Why + ": " + e.Err.Error() }
-func (e *ReasonError) Unwrap() error  { return e.Err }
+// Error is the reason followed by the error.
+func (e *ReasonError) Error() string { return e.Why + ": " + e.Err.Error() }
+
+// Unwrap returns the error behind the reason.
+func (e *ReasonError) Unwrap() error { return e.Err }
+
+// Reason is the short reason shown for pending jobs.
 func (e *ReasonError) Reason() string { return e.Why }
 
 // fallbackCodes are the ARM error codes after which the next size, zone or

@@ -56,7 +56,7 @@ func (g *Gate) Start(ctx context.Context, spec gate.Spec) (gate.Handle, error) {
 	}
 	if v == nil {
 		spot := pool.opts.Spot && g.evictions(spec.JobID) < pool.opts.SpotFallbackAfter
-		v, err = pool.Acquire(ctx, spec.Node, k, spec.CPUs, owner{Pool: pool.opts.Name, JobID: spec.JobID, User: spec.User}, spot)
+		v, err = pool.acquire(ctx, spec.Node, k, spec.CPUs, owner{Pool: pool.opts.Name, JobID: spec.JobID, User: spec.User}, spot)
 		g.noteErr(err)
 		if err != nil {
 			return nil, err

@@ -129,7 +129,7 @@ func syncDir(dir string) error {
 	if err != nil {
 		return fmt.Errorf("azure: sync %s: %w", dir, err)
 	}
-	defer d.Close()
+	defer func() { _ = d.Close() }()
 	if err := d.Sync(); err != nil {
 		return fmt.Errorf("azure: sync %s: %w", dir, err)
 	}

@@ -100,17 +100,17 @@ func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
 	if err != nil {
 		return fmt.Errorf("azure: write %s: %w", path, err)
 	}
-	defer os.Remove(tmp.Name()) // after the rename this fails, harmlessly
+	defer func() { _ = os.Remove(tmp.Name()) }() // after the rename this fails, harmlessly
 	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("azure: write %s: %w", path, err)
 	}
 	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("azure: write %s: %w", path, err)
 	}
 	if err := tmp.Sync(); err != nil {
-		tmp.Close()
+		_ = tmp.Close()
 		return fmt.Errorf("azure: write %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {

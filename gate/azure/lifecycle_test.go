@@ -27,11 +27,11 @@ func TestReconcileAfterCrash(t *testing.T) {
 	cloud.put("ip", midCreate+"-ip", tags(midCreate))
 	cloud.put("nic", midCreate+"-nic", tags(midCreate))
 
-	live, err := p.Create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
+	live, err := p.create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	midDelete, err := p.Create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
+	midDelete, err := p.create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -102,10 +102,10 @@ func (p *Pool) pastLease(v *vmState) bool {
 	return p.opts.Lease > 0 && p.now().Sub(v.rec.Created) >= p.opts.Lease
 }
 
-// Acquire returns a VM for run on node, creating one when none fits; it
+// acquire returns a VM for run on node, creating one when none fits; it
 // blocks while the VM is created (the job shows CONFIGURING). Errors are
 // *ReasonError wrapping gate.ErrUnavailable when the job may simply wait.
-func (p *Pool) Acquire(ctx context.Context, node string, run runKey, cpus int, o owner, spot bool) (*vmState, error) {
+func (p *Pool) acquire(ctx context.Context, node string, run runKey, cpus int, o owner, spot bool) (*vmState, error) {
 	p.mu.Lock()
 	if v := p.pick(node, cpus); v != nil {
 		v.node = node
@@ -129,7 +129,7 @@ func (p *Pool) Acquire(ctx context.Context, node string, run runKey, cpus int, o
 	p.creating[node] = true
 	p.mu.Unlock()
 
-	rec, err := p.prov.Create(ctx, createRequest{Pool: p.opts, Owner: o, Spot: spot})
+	rec, err := p.prov.create(ctx, createRequest{Pool: p.opts, Owner: o, Spot: spot})
 
 	p.mu.Lock()
 	defer p.mu.Unlock()

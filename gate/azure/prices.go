@@ -116,7 +116,7 @@ func getRetailPage(ctx context.Context, hc *http.Client, u string) (retailPage, 
 	if err != nil {
 		return retailPage{}, err
 	}
-	defer resp.Body.Close()
+	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode != http.StatusOK {
 		return retailPage{}, fmt.Errorf("%s", resp.Status)
 	}

@@ -17,7 +17,7 @@ func TestCreateTagsAndDeleteLeavesNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t, newFakeCloud(), "", testOptions())
 	pool := h.g.opts.pool("cpu")
-	rec, err := h.g.prov.Create(t.Context(), createRequest{Pool: pool, Owner: owner{Pool: "cpu", JobID: 42, User: "alice"}})
+	rec, err := h.g.prov.create(t.Context(), createRequest{Pool: pool, Owner: owner{Pool: "cpu", JobID: 42, User: "alice"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestRetriesTransientErrors(t *testing.T) {
 		}
 		return nil
 	}
-	if _, err := h.g.prov.Create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}}); err != nil {
+	if _, err := h.g.prov.create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}}); err != nil {
 		t.Fatal(err)
 	}
 	if n := cloud.count("PUT virtualMachines"); n != 3 {
@@ -85,7 +85,7 @@ func TestRetryBudgetIsBounded(t *testing.T) {
 		}
 		return nil
 	}
-	_, err := h.g.prov.Create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
+	_, err := h.g.prov.create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
 	if err == nil {
 		t.Fatal("Create succeeded against a server that always answers 503")
 	}
@@ -130,7 +130,7 @@ func TestFallbacks(t *testing.T) {
 		}
 		return nil
 	}
-	rec, err := h.g.prov.Create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
+	rec, err := h.g.prov.create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func TestFallbacks(t *testing.T) {
 	}
 
 	cloud.vmFail = func(armcompute.VirtualMachine) string { return "AllocationFailed" }
-	_, err = h.g.prov.Create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
+	_, err = h.g.prov.create(t.Context(), createRequest{Pool: h.g.opts.pool("cpu"), Owner: owner{Pool: "cpu"}})
 	var re *ReasonError
 	if !errors.As(err, &re) || re.Reason() != ReasonAllocation {
 		t.Fatalf("err = %v, want reason %s", err, ReasonAllocation)

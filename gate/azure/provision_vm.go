@@ -39,7 +39,7 @@ func attempts(p *PoolOptions) []attempt {
 	return out
 }
 
-// Create creates a VM for req, trying each placement in turn: after
+// create creates a VM for req, trying each placement in turn: after
 // QuotaExceeded, SkuNotAvailable, AllocationFailed or ZonalAllocationFailed
 // it removes what the failed try left and moves on to the next size, zone
 // or region (a quota error skips the size's other zones in that region).
@@ -47,7 +47,7 @@ func attempts(p *PoolOptions) []attempt {
 // of the last failure. Any other error ends the search at once. The
 // journal holds each VM tried as "creating" from before its first resource
 // until it is live; a failed Create leaves nothing behind.
-func (p *Provisioner) Create(ctx context.Context, req createRequest) (vmRecord, error) {
+func (p *Provisioner) create(ctx context.Context, req createRequest) (vmRecord, error) {
 	var lastErr error
 	skip := map[attempt]bool{}
 	for _, a := range attempts(req.Pool) {
