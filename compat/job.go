@@ -85,6 +85,12 @@ type Job struct {
 	// its submission); SuspendTime is when a SUSPENDED job was suspended.
 	ArrayThrottle int
 	NoRequeue     bool
+	// MailType is --mail-type as printed ("END,FAIL"; empty: no MailUser/
+	// MailType line), MailUser its recipient. OverSubscribe is what
+	// --exclusive or --oversubscribe asked ("NO"...; empty prints "OK").
+	MailType      string
+	MailUser      string
+	OverSubscribe string
 	AllocSID      uint32
 	LastSchedEval time.Time
 	SuspendTime   time.Time

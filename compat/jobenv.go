@@ -25,7 +25,7 @@ type JobEnvInput struct {
 	// ":step" of a single "a-b:step" range, else 1).
 	ArrayTaskCount, ArrayTaskMin, ArrayTaskMax, ArrayTaskStep int64
 
-	JobName   string
+	JobName   string // SLURM_JOB_NAME; empty leaves it out (a script from stdin without -J)
 	User      string
 	UID, GID  uint32
 	Account   string
@@ -74,7 +74,9 @@ func JobEnv(j JobEnvInput) []string {
 	id := j.JobID
 	set("SLURM_JOB_ID", id)
 	set("SLURM_JOBID", id)
-	set("SLURM_JOB_NAME", j.JobName)
+	if j.JobName != "" {
+		set("SLURM_JOB_NAME", j.JobName)
+	}
 	set("SLURM_JOB_USER", j.User)
 	set("SLURM_JOB_UID", j.UID)
 	set("SLURM_JOB_GID", j.GID)

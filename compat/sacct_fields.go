@@ -177,7 +177,9 @@ var sacctFields = []sacctField{
 		if r.step != nil {
 			code, sig = r.step.ExitCode, r.step.Signal
 		}
-		b = appendInt(b, int64(code))
+		// slurmdbd keeps the wait status in 15 bits: an exit code above
+		// 127 loses its top bit (exit 143 reads 15:0, exit 200 72:0).
+		b = appendInt(b, int64(code&0x7f))
 		b = append(b, ':')
 		return appendInt(b, int64(sig)), true
 	}},

@@ -133,3 +133,11 @@ func appendGresTRES(b []byte, j *Job) []byte {
 	}
 	return b
 }
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

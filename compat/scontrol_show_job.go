@@ -239,7 +239,7 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 	r.end()
 	r.add("Features=(null) DelayBoot=00:00:00")
 	r.end()
-	r.add("OverSubscribe=OK Contiguous=0 Licenses=(null) Network=(null)")
+	r.add("OverSubscribe=", orDefault(j.OverSubscribe, "OK"), " Contiguous=0 Licenses=(null) Network=(null)")
 	r.end()
 	r.add("Command=", orNull(j.Command))
 	r.end()
@@ -257,6 +257,10 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 	r.end()
 	r.add("Power=")
 	r.end()
+	if j.MailType != "" {
+		r.add("MailUser=", j.MailUser, " MailType=", j.MailType)
+		r.end()
+	}
 	if j.TRESPerNode != "" {
 		r.add("TresPerNode=", j.TRESPerNode)
 		r.end()

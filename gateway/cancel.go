@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"skyport/compat"
+	"skyport/gate"
 	"skyport/gateway/api"
 	"skyport/queue"
 )
@@ -117,6 +118,9 @@ func (s *Server) targetIDs(ctx context.Context, t compat.ScancelTarget) (ids []u
 		return nil, 0, nil
 	}
 	whole := len(t.Tasks) == 0 && (t.AllTasks || j.ArrayJobID == j.ID)
+	if j.ArrayJobID == 0 && len(t.Tasks) > 0 {
+		return nil, 0, nil // ID_N of a job that is no array names nothing (ID_* names the job)
+	}
 	if j.ArrayJobID == 0 || (len(t.Tasks) == 0 && !whole) {
 		return []uint32{j.ID}, 0, nil
 	}
@@ -158,7 +162,7 @@ func (s *Server) cancelPendingTasks(ctx context.Context, id uint32, tasks taskSe
 			r.ArrayPending = left.String()
 			return nil
 		}
-		r.State, r.Reason = queue.Cancelled, "None"
+		r.State, r.Reason = queue.Cancelled, cancelledReason(r)
 		r.CancelledBy, r.EndTime = who.UID, s.now().UTC()
 		return nil
 	})
@@ -225,7 +229,7 @@ func (s *Server) cancelOne(ctx context.Context, id uint32, o compat.ScancelOptio
 			r.State = queue.Cancelled
 			r.CancelledBy = who.UID
 			r.EndTime = s.now().UTC() // StartTime stays zero: it never ran
-			r.Reason = "None"
+			r.Reason = cancelledReason(r)
 			return nil
 		}
 		if r.CancelRequested {
@@ -262,7 +266,7 @@ func (s *Server) cancelOne(ctx context.Context, id uint32, o compat.ScancelOptio
 	bg := context.WithoutCancel(ctx)
 	if o.Signal != 0 && o.Signal != int(syscall.SIGKILL) {
 		go func() {
-			if err := s.gates[running.Gate].Signal(bg, running.Handle, syscall.Signal(o.Signal)); err != nil {
+			if err := s.signalJob(bg, running, syscall.Signal(o.Signal), o); err != nil {
 				s.log.Warn("signal failed", "job_id", id, "err", err)
 			}
 		}()
@@ -277,3 +281,31 @@ var (
 	errDone          = errors.New("already done")
 	errPendingSignal = errors.New("pending")
 )
+
+// cancelledReason is the reason a pending job keeps once cancelled: a held
+// job's hold reason stays, as in Slurm; any other shows "None".
+func cancelledReason(r *queue.Job) string {
+	if r.Held {
+		return heldReason(r)
+	}
+	return "None"
+}
+
+// partSignaler is a gate that can signal part of a job (gate/local):
+// the batch script alone, or only the processes of its srun steps.
+type partSignaler interface {
+	SignalPart(ctx context.Context, h gate.Handle, sig syscall.Signal, batch bool) error
+}
+
+// signalJob delivers scancel --signal to running job j as Slurm does:
+// with --full to every process of the job, with --batch to the script
+// only, else to its srun steps only (the script and what it runs itself
+// are left alone). A gate that cannot tell them apart gets the signal to
+// the whole job.
+func (s *Server) signalJob(ctx context.Context, j *queue.Job, sig syscall.Signal, o compat.ScancelOptions) error {
+	g := s.gates[j.Gate]
+	if ps, ok := g.(partSignaler); ok && !o.Full {
+		return ps.SignalPart(ctx, j.Handle, sig, o.Batch)
+	}
+	return g.Signal(ctx, j.Handle, sig)
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"time"
 
 	"skyport/compat"
 	"skyport/gate"
@@ -35,6 +36,7 @@ type node struct {
 	reason   string
 	usedCPUs int
 	usedMem  int64
+	lastBusy time.Time // when a job last left it; zero: never since start
 }
 
 // loadPartitions asks each gate for its nodes and derives every
@@ -134,6 +136,15 @@ func (s *Server) nodeViews() []compat.Node {
 				MemMB: n.memMB, AllocMemMB: n.usedMem, FreeMemMB: n.memMB - n.usedMem,
 				State: state, Reason: n.reason,
 			})
+			if s.cfg.Gates[n.gateName].Kind == "local" {
+				m := localMachine()
+				v := &out[len(out)-1]
+				v.Arch, v.OS, v.BootTime = m.arch, m.os, m.boot
+				v.SlurmdStartTime, v.LastBusyTime = s.started, s.started
+				if !n.lastBusy.IsZero() {
+					v.LastBusyTime = n.lastBusy
+				}
+			}
 		}
 	}
 	return out

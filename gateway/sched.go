@@ -280,6 +280,7 @@ func (s *Server) release(j *queue.Job) {
 	if n, ok := s.nodes[nodeKey(j.Gate, j.NodeList)]; ok {
 		n.usedCPUs -= j.AllocCPUs
 		n.usedMem -= j.AllocMemMB
+		n.lastBusy = s.now()
 	}
 	if p, ok := s.byName[j.Partition]; ok {
 		p.usedCPUs -= j.AllocCPUs

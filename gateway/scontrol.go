@@ -24,6 +24,10 @@ func (s *Server) handleScontrol(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, resp)
 		return
 	}
+	if req.Request.Command == compat.ScontrolCmdWriteScript {
+		writeJSON(w, s.writeScript(req.Request, who)) // scontrol_script.go
+		return
+	}
 	writeJSON(w, s.scontrol(req.Request))
 }
 
@@ -96,5 +100,6 @@ func (s *Server) configView() compat.ConfigView {
 		MinJobAge:    int(time.Duration(s.cfg.Daemon.MinJobAge) / time.Second),
 		KillWait:     int(time.Duration(s.cfg.Daemon.KillWait) / time.Second),
 		DefMemPerCPU: int64(s.defaultPartition().cfg.DefMemPerCPU),
+		NextJobID:    s.store.NextID(),
 	}
 }

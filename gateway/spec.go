@@ -37,6 +37,11 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 		SubmitDir: j.SubmitDir, SubmitHost: j.SubmitHost, CPUs: j.AllocCPUs,
 		DefMemPerCPUMB: defMem, Restarts: j.Restarts,
 	}
+	if j.Command == "" && !opts.Given["wrap"] && !opts.Given["job-name"] {
+		// sbatch names a script read from stdin only in the controller
+		// ("sbatch"): it exports no SLURM_JOB_NAME for it.
+		in.JobName = ""
+	}
 	if j.ArrayJobID != 0 {
 		in.ArrayJobID = j.ArrayJobID
 		s.arrayEnv(&in, opts)

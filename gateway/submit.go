@@ -3,8 +3,10 @@ package gateway
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,9 +16,7 @@ import (
 )
 
 // sbatchFail is sbatch's message for a submission the controller refused.
-func sbatchFail(reason string) *compat.Error {
-	return compat.Errorf(1, "sbatch: error: Batch job submission failed: %s", reason)
-}
+func sbatchFail(reason string) *compat.Error { return compat.SubmitRefused(reason) }
 
 // newJob turns a submission into a job record, applying Slurm's defaults
 // and the partition's; it returns Slurm's error for what cannot be accepted.
@@ -58,6 +58,24 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 		MinNodes: max(o.MinNodes, 1), MaxNodes: max(o.MaxNodes, o.MinNodes, 1),
 		Held: o.Hold,
 	}
+	if !j.NTasksSet {
+		// Without -n, slurmctld starts one task per node, or
+		// --ntasks-per-node of them.
+		perNode := 1
+		if n, err := strconv.Atoi(o.Extra["ntasks-per-node"]); err == nil && o.Given["ntasks-per-node"] && n > 0 {
+			perNode = n
+		}
+		j.NTasks = j.MinNodes * perNode
+	}
+	if o.Given["mail-type"] {
+		if j.MailType = compat.MailType(o.Extra["mail-type"]); j.MailType != "" {
+			j.MailUser = o.Extra["mail-user"]
+			if j.MailUser == "" {
+				j.MailUser = user
+			}
+		}
+	}
+	j.OverSubscribe = compat.OverSubscribe(o.Given, o.Extra["exclusive"])
 	if j.Account == "" {
 		j.Account = user
 	}
@@ -95,9 +113,8 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 	default:
 		j.MemPerCPUMB = int64(p.cfg.DefMemPerCPU)
 	}
-	if jobMem(j) > p.maxMem {
-		return nil, nil, &compat.Error{Code: 1, Msg: "sbatch: error: Memory specification can not be satisfied\n" +
-			"sbatch: error: Batch job submission failed: Requested node configuration is not available\n"}
+	if err := s.checkRequirements(j, p, o); err != nil {
+		return nil, nil, err
 	}
 	j.TimeLimit = int64(p.cfg.DefaultTime)
 	if o.Given["time"] {
@@ -113,6 +130,10 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 func (s *Server) submit(ctx context.Context, req *api.SubmitRequest, who peer) (api.SubmitResponse, error) {
 	j, p, err := s.newJob(req, who)
 	if err != nil {
+		var ce *compat.Error
+		if req.Options.TestOnly && errors.As(err, &ce) {
+			err = compat.TestOnlyError(ce)
+		}
 		return api.SubmitResponse{}, err
 	}
 	if req.Options.TestOnly {

@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"strconv"
+	"strings"
 
 	"skyport/compat"
 	"skyport/queue"
@@ -20,6 +21,10 @@ func controlView(j *queue.Job, v *compat.Job) {
 	v.Dependency = j.Dependency
 	v.Nice = j.Nice
 	v.NoRequeue = j.NoRequeue
+	v.MailType, v.MailUser, v.OverSubscribe = j.MailType, j.MailUser, j.OverSubscribe
+	if len(j.Args) > 0 {
+		v.Command += " " + strings.Join(j.Args, " ") // Slurm shows the script with its arguments
+	}
 	if j.State == queue.Suspended {
 		v.SuspendTime = j.SuspendTime
 	}

@@ -90,6 +90,9 @@ var jobFields = []field{
 	intField(71, func(j *Job) *int64 { return &j.SuspendedSecs }),
 	boolField(72, func(j *Job) *bool { return &j.Interactive }),
 	stepsField(73), // step.go
+	strField(74, func(j *Job) *string { return &j.MailType }),
+	strField(75, func(j *Job) *string { return &j.MailUser }),
+	strField(76, func(j *Job) *string { return &j.OverSubscribe }),
 }
 
 // fieldByNum indexes jobFields by number.

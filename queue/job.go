@@ -144,6 +144,13 @@ type Job struct {
 	// salloc does): it has no batch script and no .batch step; the client
 	// runs its step itself and holds the allocation under a lease.
 	Interactive bool `json:"interactive,omitempty"`
+	// MailType is --mail-type as scontrol shows it ("END,FAIL"; empty for
+	// none) and MailUser whom the mail goes to (--mail-user, else the
+	// user). OverSubscribe is what --exclusive or --oversubscribe ask
+	// ("NO", "USER", "MCS", "YES"; empty: the partition's "OK").
+	MailType      string `json:"mail_type,omitempty"`
+	MailUser      string `json:"mail_user,omitempty"`
+	OverSubscribe string `json:"oversubscribe,omitempty"`
 	// Steps are the job's srun steps, numbered from 0 in the order they
 	// started (Steps[i].ID == i); they only grow.
 	Steps []Step `json:"steps,omitempty"`

@@ -118,3 +118,9 @@ func (q *sequence) store(v uint64) error {
 	}
 	return q.sync()
 }
+
+// NextID is the job ID the next reservation would hand out (scontrol show
+// config's NEXT_JOB_ID).
+func (s *Store) NextID() uint32 {
+	return uint32(min(s.seq.peek(), 1<<32-1)) //nolint:gosec // bounded above
+}

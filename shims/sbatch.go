@@ -93,6 +93,8 @@ func Sbatch(ctx context.Context, inv *Invocation) int {
 		} else {
 			fmt.Fprintf(inv.Stdout, "%d\n", resp.JobID)
 		}
+	case opts.Given["clusters"]:
+		fmt.Fprintf(inv.Stdout, "Submitted batch job %d on cluster %s\n", resp.JobID, resp.Cluster)
 	default:
 		fmt.Fprintf(inv.Stdout, "Submitted batch job %d\n", resp.JobID)
 	}

@@ -26,6 +26,9 @@ func Scontrol(ctx context.Context, inv *Invocation) int {
 		fmt.Fprintln(inv.Stderr, "scontrol: error: interactive mode is not supported by Sky Port; give the command as arguments")
 		return 1
 	}
+	if req.Command == compat.ScontrolCmdWriteScript {
+		return writeBatchScript(ctx, inv, req)
+	}
 	resp, err := inv.Client.Scontrol(ctx, api.ScontrolRequest{Request: req})
 	if err != nil {
 		if unreachable(err) {

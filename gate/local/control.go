@@ -124,7 +124,8 @@ func (g *Gate) Signal(_ context.Context, h gate.Handle, sig syscall.Signal) erro
 
 // Kill records req in the run directory and tells the supervisor, which
 // writes req.Line to the job's error file, sends SIGCONT and req.Signal
-// (SIGTERM when zero) to the job's process group and SIGKILL after
+// (SIGTERM when zero) to the job's process group (SIGTERM, as in Slurm,
+// only to the script and its srun steps: steps.go) and SIGKILL after
 // req.Grace, and records req.Cause (gate.CauseCancelled when empty). Only
 // the first request or time limit writes its line and sets the cause;
 // later ones resend their signal and may shorten the grace. Kill returns

@@ -113,8 +113,9 @@ type killer struct {
 
 // kill acts on req unless the script has exited already (then the job
 // ended first and its exit stands). The first request writes its line and
-// fixes the cause; every request sends SIGCONT and its signal and may bring
-// the SIGKILL deadline forward.
+// fixes the cause; every request sends SIGCONT and its signal (SIGTERM to
+// the script and its steps only, other signals to the whole group) and
+// may bring the SIGKILL deadline forward.
 func (k *killer) kill(req gate.KillRequest) {
 	if hasExited(k.pgid) {
 		return
@@ -134,7 +135,11 @@ func (k *killer) kill(req gate.KillRequest) {
 		sig = unix.SIGTERM
 	}
 	_ = unix.Kill(-k.pgid, unix.SIGCONT)
-	_ = unix.Kill(-k.pgid, sig)
+	if sig == unix.SIGTERM {
+		signalBatchAndSteps(k.pgid, sig) // steps.go
+	} else {
+		_ = unix.Kill(-k.pgid, sig)
+	}
 	grace := max(req.Grace, 0)
 	switch deadline := now.Add(grace); {
 	case k.grace == nil:
