@@ -28,7 +28,7 @@ func writeBatchScript(ctx context.Context, inv *Invocation, req compat.ScontrolR
 			path = filepath.Join(inv.Cwd, path)
 		}
 		var err error
-		if f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666); err != nil {
+		if f, err = os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o666); err != nil { //nolint:gosec // 0666 less the umask, as scontrol writes it
 			fmt.Fprint(inv.Stderr, compat.ScontrolScriptOpenError(req.ScriptFile, errnoText(err)))
 			return 0
 		}
