@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GO ?= go
 PREFIX ?= $(HOME)/.local
 BIN := bin
-SHIMS := sbatch squeue scancel sacct sinfo scontrol srun
+SHIMS := sbatch squeue scancel sacct sinfo scontrol srun sacctmgr sshare
 GOLANGCI_LINT := github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v2.15.0
 FUZZTIME ?= 30s
 

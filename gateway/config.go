@@ -21,7 +21,8 @@ type Config struct {
 	Daemon     DaemonConfig          `toml:"daemon"`
 	Gates      map[string]GateConfig `toml:"gates"`
 	Partitions []PartitionConfig     `toml:"partitions"`
-	Stream     StreamConfig          `toml:"stream"` // events_config.go
+	Stream     StreamConfig          `toml:"stream"`   // events_config.go
+	Accounts   []AccountConfig       `toml:"accounts"` // accounts_config.go
 }
 
 // DaemonConfig holds the daemon-wide settings.
@@ -200,7 +201,7 @@ default_time = "UNLIMITED"
 def_mem_per_cpu = "1024M"
 # up, down (jobs are accepted and wait), or inactive (jobs are refused).
 state = "up"
-` + streamTOML
+` + accountsTOML + streamTOML
 
 // LoadConfig reads the TOML file at path over the defaults. An empty path
 // gives Default().
@@ -267,6 +268,9 @@ func ParseConfig(data []byte) (Config, error) {
 		if p.DefMemPerCPU == 0 {
 			p.DefMemPerCPU = defMemPerCPU
 		}
+	}
+	if err := prepareAccounts(data, cfg.Accounts); err != nil {
+		return Config{}, err
 	}
 	if err := cfg.Validate(); err != nil {
 		return Config{}, withLine(data, err)
@@ -360,6 +364,9 @@ func (c *Config) Validate() error {
 	}
 	if defaults != 1 {
 		return fmt.Errorf("partitions: exactly one must have default = true (found %d)", defaults)
+	}
+	if err := prepareAccounts(nil, c.Accounts); err != nil {
+		return err
 	}
 	return c.Stream.validate()
 }

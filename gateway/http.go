@@ -30,6 +30,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+api.PathSinfo, s.handleSinfo)
 	mux.HandleFunc("POST "+api.PathScancel, s.handleScancel)
 	mux.HandleFunc("POST "+api.PathScontrol, s.handleScontrol)
+	mux.HandleFunc("POST "+api.PathSacctmgr, s.handleSacctmgr) // accounts.go
+	mux.HandleFunc("POST "+api.PathSshare, s.handleSshare)
 	mux.HandleFunc("POST "+api.PathWait, s.handleWait)
 	mux.Handle("GET "+wire.Path, s.streamHandler(s.peerIdentity)) // events.go
 	mux.HandleFunc("GET "+wire.DashboardPath, s.handleDashboard)  // dashboard.go

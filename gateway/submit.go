@@ -76,9 +76,11 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 		}
 	}
 	j.OverSubscribe = compat.OverSubscribe(o.Given, o.Extra["exclusive"])
-	if j.Account == "" {
-		j.Account = user
+	account, err := s.checkAccount(user, o.Account) // accounts.go
+	if err != nil {
+		return nil, nil, err
 	}
+	j.Account = account
 	if j.QOS == "" {
 		j.QOS = "normal"
 	}

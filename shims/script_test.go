@@ -60,7 +60,7 @@ func buildAndRun(m *testing.M) (int, error) {
 			return 0, fmt.Errorf("build %s: %w", b.pkg, err)
 		}
 	}
-	for _, s := range []string{"sbatch", "squeue", "scancel", "sacct", "sinfo", "scontrol", "srun"} {
+	for _, s := range []string{"sbatch", "squeue", "scancel", "sacct", "sinfo", "scontrol", "srun", "sacctmgr", "sshare"} {
 		if err := os.Symlink("skyport", filepath.Join(dir, s)); err != nil {
 			return 0, err
 		}

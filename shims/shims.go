@@ -43,7 +43,9 @@ var Commands = map[string]Command{
 	"sacct":    Sacct,
 	"sinfo":    Sinfo,
 	"scontrol": Scontrol,
-	"srun":     Srun, // srun.go
+	"srun":     Srun,     // srun.go
+	"sacctmgr": Sacctmgr, // sacctmgr.go
+	"sshare":   Sshare,   // sshare.go
 }
 
 // fail prints err as Slurm would and returns its exit status: a
