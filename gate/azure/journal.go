@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"skyport/gate/internal/atomicfile"
 )
 
 // The states of a VM in the journal.
@@ -65,7 +67,7 @@ func (j *journal) put(r vmRecord) error {
 	if err := writeFileAtomic(j.path(r.VM), b, 0o600); err != nil {
 		return fmt.Errorf("azure: journal: %w", err)
 	}
-	return syncDir(j.dir)
+	return nil
 }
 
 // get reads the record of vm; fs.ErrNotExist when there is none.
@@ -94,7 +96,10 @@ func (j *journal) remove(vm string) error {
 	if err := os.Remove(j.path(vm)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("azure: journal: %w", err)
 	}
-	return syncDir(j.dir)
+	if err := atomicfile.SyncDir(j.dir); err != nil {
+		return fmt.Errorf("azure: journal: sync %s: %w", j.dir, err)
+	}
+	return nil
 }
 
 // all returns every record, sorted by VM name. Unreadable records are
@@ -121,17 +126,4 @@ func (j *journal) all() ([]vmRecord, error) {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a].VM < out[b].VM })
 	return out, errors.Join(errs...)
-}
-
-// syncDir makes a rename or remove in dir durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("azure: sync %s: %w", dir, err)
-	}
-	defer func() { _ = d.Close() }()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("azure: sync %s: %w", dir, err)
-	}
-	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"skyport/gate/internal/atomicfile"
+
 	"golang.org/x/crypto/ssh"
 )
 
@@ -93,30 +95,10 @@ func newKeyPair(comment string) (keyPair, error) {
 	return keyPair{Private: pem.EncodeToMemory(block), Public: line}, nil
 }
 
-// writeFileAtomic writes data to path through a synced temporary file and
-// a rename, so a reader sees the old content or the new, never a part.
+// writeFileAtomic replaces path with data durably: a reader, or the gate
+// after a crash, sees the old content or the new (atomicfile.WriteFile).
 func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("azure: write %s: %w", path, err)
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }() // after the rename this fails, harmlessly
-	if err := tmp.Chmod(perm); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("azure: write %s: %w", path, err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("azure: write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return fmt.Errorf("azure: write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("azure: write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.WriteFile(filepath.Dir(path), filepath.Base(path), data, perm, true); err != nil {
 		return fmt.Errorf("azure: write %s: %w", path, err)
 	}
 	return nil

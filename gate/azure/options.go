@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"skyport/gate/internal/opts"
 )
 
 // parseOptions reads Options from a gate's TOML table (see
@@ -11,38 +13,38 @@ import (
 // naming the key; a key that looks like a secret is refused with a hint.
 func parseOptions(m map[string]any) (Options, error) {
 	var o Options
-	for _, k := range sortedKeys(m) {
+	for _, k := range opts.SortedKeys(m) {
 		v := m[k]
 		var err error
 		switch k {
 		case "subscription":
-			o.Subscription, err = toString(v)
+			o.Subscription, err = opts.String(v)
 		case "resource_group":
-			o.ResourceGroup, err = toString(v)
+			o.ResourceGroup, err = opts.String(v)
 		case "locations", "location":
 			o.Locations, err = toStrings(v)
 		case "admin_user":
-			o.AdminUser, err = toString(v)
+			o.AdminUser, err = opts.String(v)
 		case "currency":
-			o.Currency, err = toString(v)
+			o.Currency, err = opts.String(v)
 		case "prices_url":
-			o.PricesURL, err = toString(v)
+			o.PricesURL, err = opts.String(v)
 		case "max_retries":
 			o.MaxRetries, err = toInt(v)
 		case "retry_delay":
-			o.RetryDelay, err = toDuration(v)
+			o.RetryDelay, err = opts.Duration(v)
 		case "max_retry_delay":
-			o.MaxRetryDelay, err = toDuration(v)
+			o.MaxRetryDelay, err = opts.Duration(v)
 		case "poll_interval":
-			o.PollInterval, err = toDuration(v)
+			o.PollInterval, err = opts.Duration(v)
 		case "reconcile_interval":
-			o.ReconcileInterval, err = toDuration(v)
+			o.ReconcileInterval, err = opts.Duration(v)
 		case "boot_timeout":
-			o.BootTimeout, err = toDuration(v)
+			o.BootTimeout, err = opts.Duration(v)
 		case "endpoint":
-			o.Endpoint, err = toString(v)
+			o.Endpoint, err = opts.String(v)
 		case "authority_host":
-			o.AuthorityHost, err = toString(v)
+			o.AuthorityHost, err = opts.String(v)
 		case "credential":
 			o.Credential, err = parseCredential(v)
 		case "network":
@@ -81,21 +83,21 @@ func parseCredential(v any) (CredentialOptions, error) {
 		return CredentialOptions{}, err
 	}
 	var c CredentialOptions
-	for _, k := range sortedKeys(t) {
+	for _, k := range opts.SortedKeys(t) {
 		v := t[k]
 		switch k {
 		case "kind":
-			c.Kind, err = toString(v)
+			c.Kind, err = opts.String(v)
 		case "tenant_id":
-			c.TenantID, err = toString(v)
+			c.TenantID, err = opts.String(v)
 		case "client_id":
-			c.ClientID, err = toString(v)
+			c.ClientID, err = opts.String(v)
 		case "secret_env":
-			c.SecretEnv, err = toString(v)
+			c.SecretEnv, err = opts.String(v)
 		case "secret_file":
-			c.SecretFile, err = toString(v)
+			c.SecretFile, err = opts.String(v)
 		case "certificate_file":
-			c.CertificateFile, err = toString(v)
+			c.CertificateFile, err = opts.String(v)
 		default:
 			return c, unknownKey(k)
 		}
@@ -112,13 +114,13 @@ func parseNetwork(v any) (NetworkOptions, error) {
 		return NetworkOptions{}, err
 	}
 	n := NetworkOptions{PublicIP: true}
-	for _, k := range sortedKeys(t) {
+	for _, k := range opts.SortedKeys(t) {
 		v := t[k]
 		switch k {
 		case "vnet_cidr":
-			n.VNetCIDR, err = toString(v)
+			n.VNetCIDR, err = opts.String(v)
 		case "subnet_cidr":
-			n.SubnetCIDR, err = toString(v)
+			n.SubnetCIDR, err = opts.String(v)
 		case "ssh_sources":
 			n.SSHSources, err = toStrings(v)
 		case "public_ip":
@@ -140,7 +142,7 @@ func parsePools(v any) ([]PoolOptions, error) {
 		return nil, err
 	}
 	pools := make([]PoolOptions, 0, len(t))
-	for _, name := range sortedKeys(t) {
+	for _, name := range opts.SortedKeys(t) {
 		pt, err := toTable(t[name])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
@@ -157,13 +159,13 @@ func parsePools(v any) ([]PoolOptions, error) {
 func parsePool(name string, t map[string]any) (PoolOptions, error) {
 	p := PoolOptions{Name: name}
 	var err error
-	for _, k := range sortedKeys(t) {
+	for _, k := range opts.SortedKeys(t) {
 		v := t[k]
 		switch k {
 		case "sizes", "size":
 			p.Sizes, err = toStrings(v)
 		case "image":
-			p.Image, err = toString(v)
+			p.Image, err = opts.String(v)
 		case "locations", "location":
 			p.Locations, err = toStrings(v)
 		case "zones":
@@ -177,15 +179,15 @@ func parsePool(name string, t map[string]any) (PoolOptions, error) {
 		case "max_vms":
 			p.MaxVMs, err = toInt(v)
 		case "idle_timeout":
-			p.IdleTimeout, err = toDuration(v)
+			p.IdleTimeout, err = opts.Duration(v)
 		case "lease":
-			p.Lease, err = toDuration(v)
+			p.Lease, err = opts.Duration(v)
 		case "os_disk_gb":
 			p.OSDiskGB, err = toInt(v)
 		case "cloud_init_packages":
 			p.Packages, err = toStrings(v)
 		case "containers":
-			p.Containers, err = toString(v)
+			p.Containers, err = opts.String(v)
 		case "share":
 			p.Share, err = toBool(v)
 		case "budget":
@@ -207,18 +209,18 @@ func parseSizes(v any) (map[string]Size, error) {
 		return nil, err
 	}
 	out := map[string]Size{}
-	for _, name := range sortedKeys(t) {
+	for _, name := range opts.SortedKeys(t) {
 		st, err := toTable(t[name])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
 		var s Size
-		for _, k := range sortedKeys(st) {
+		for _, k := range opts.SortedKeys(st) {
 			switch k {
 			case "cpus":
 				s.CPUs, err = toInt(st[k])
 			case "memory":
-				s.MemMB, err = toMemMB(st[k])
+				s.MemMB, err = opts.MemMB(st[k])
 			case "gpus":
 				s.GPUs, err = toInt(st[k])
 			default:
@@ -243,13 +245,13 @@ func parsePrices(v any) (map[string]map[string]float64, error) {
 		return nil, err
 	}
 	out := map[string]map[string]float64{}
-	for _, region := range sortedKeys(t) {
+	for _, region := range opts.SortedKeys(t) {
 		rt, err := toTable(t[region])
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", region, err)
 		}
 		out[region] = map[string]float64{}
-		for _, size := range sortedKeys(rt) {
+		for _, size := range opts.SortedKeys(rt) {
 			f, err := toFloat(rt[size])
 			if err != nil || f < 0 {
 				return nil, fmt.Errorf("%s.%s: want a non-negative price per hour", region, size)

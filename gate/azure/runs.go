@@ -60,10 +60,7 @@ func (g *Gate) putRun(r runRecord) error {
 	if err != nil {
 		return fmt.Errorf("azure: run %s: %w", r.key(), err)
 	}
-	if err := writeFileAtomic(g.runPath(r.key()), b, 0o600); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(g.runPath(r.key())))
+	return writeFileAtomic(g.runPath(r.key()), b, 0o600)
 }
 
 // getRun reads the run record of k; gate.ErrNotFound when there is none.

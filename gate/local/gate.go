@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"skyport/gate"
+	"skyport/gate/internal/keylock"
+	"skyport/gate/internal/runname"
 )
 
 // errClosed is returned by every method of a closed gate.
@@ -34,9 +36,9 @@ type Gate struct {
 	closed atomic.Bool
 
 	mu        sync.Mutex
-	starting  map[string]*startLock // per run name, so one run starts once
-	spare     *spare                // a supervisor waiting for a run
-	refilling bool                  // a spare is being started
+	starting  keylock.Map // per run name, so one run starts once
+	spare     *spare      // a supervisor waiting for a run
+	refilling bool        // a spare is being started
 }
 
 var (
@@ -102,12 +104,11 @@ func New(name, stateDir string, opts Options) (*Gate, error) {
 		log = slog.Default()
 	}
 	g := &Gate{
-		name:     name,
-		jobs:     jobs,
-		node:     n,
-		cmd:      append([]string(nil), cmd...),
-		log:      log.With("gate", name),
-		starting: map[string]*startLock{},
+		name: name,
+		jobs: jobs,
+		node: n,
+		cmd:  append([]string(nil), cmd...),
+		log:  log.With("gate", name),
 	}
 	g.sweep()
 	return g, nil
@@ -151,7 +152,7 @@ func (g *Gate) List(_ context.Context) ([]gate.Handle, error) {
 	}
 	var hs []gate.Handle
 	for _, e := range ents {
-		if e.IsDir() && validRunName(e.Name()) {
+		if e.IsDir() && runname.Valid(e.Name()) {
 			hs = append(hs, encodeHandle(e.Name()))
 		}
 	}
@@ -177,31 +178,4 @@ func (g *Gate) dirOf(h gate.Handle) (string, error) {
 		return "", err
 	}
 	return filepath.Join(g.jobs, name), nil
-}
-
-// startLock serialises the Starts of one run within this process.
-type startLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-// lockRun takes the start lock of the run name and returns its release.
-func (g *Gate) lockRun(name string) func() {
-	g.mu.Lock()
-	l := g.starting[name]
-	if l == nil {
-		l = &startLock{}
-		g.starting[name] = l
-	}
-	l.refs++
-	g.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		g.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(g.starting, name)
-		}
-		g.mu.Unlock()
-	}
 }

@@ -3,10 +3,9 @@ package local
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"skyport/gate"
+	"skyport/gate/internal/runname"
 )
 
 // handle is the JSON form of a local gate.Handle. It names the run only,
@@ -14,29 +13,6 @@ import (
 // between (a reopen of the gate, a Reap).
 type handle struct {
 	Run string `json:"run"`
-}
-
-// runName is the directory name of one run of a job.
-func runName(jobID uint32, restart int) string {
-	return strconv.FormatUint(uint64(jobID), 10) + "." + strconv.Itoa(restart)
-}
-
-// validRunName reports whether s is exactly what runName produces, so a
-// handle can never point outside the jobs directory.
-func validRunName(s string) bool {
-	id, restart, ok := strings.Cut(s, ".")
-	if !ok {
-		return false
-	}
-	j, err := strconv.ParseUint(id, 10, 32)
-	if err != nil {
-		return false
-	}
-	r, err := strconv.Atoi(restart)
-	if err != nil || r < 0 {
-		return false
-	}
-	return runName(uint32(j), r) == s
 }
 
 // encodeHandle returns the handle of the run name.
@@ -55,7 +31,7 @@ func parseHandle(h gate.Handle) (string, error) {
 	if err := json.Unmarshal(h, &v); err != nil {
 		return "", fmt.Errorf("local: bad handle %q: %w", truncate(h), gate.ErrNotFound)
 	}
-	if !validRunName(v.Run) {
+	if !runname.Valid(v.Run) {
 		return "", fmt.Errorf("local: bad run %q in handle: %w", v.Run, gate.ErrNotFound)
 	}
 	return v.Run, nil

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"skyport/gate"
+	"skyport/gate/internal/runname"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -215,7 +216,7 @@ func FuzzParseHandle(f *testing.F) {
 			}
 			return
 		}
-		if !validRunName(name) || strings.ContainsAny(name, "/\\") || filepath.Base(name) != name {
+		if !runname.Valid(name) || strings.ContainsAny(name, "/\\") || filepath.Base(name) != name {
 			t.Fatalf("accepted run name %q", name)
 		}
 		if again, err := parseHandle(encodeHandle(name)); err != nil || again != name {

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"skyport/gate"
+	"skyport/gate/internal/opts"
 )
 
 // Options configure a local gate. The zero value is ready to use.
@@ -50,13 +51,13 @@ func parseOptions(m map[string]any) (Options, error) {
 		v := m[k]
 		switch k {
 		case "cpus":
-			n, err := toInt(v)
+			n, err := opts.Int(v)
 			if err != nil || n > math.MaxInt32 {
 				return Options{}, fmt.Errorf("local: option cpus: want a non-negative integer, got %v", v)
 			}
 			o.CPUs = int(n)
 		case "memory_mb":
-			n, err := toInt(v)
+			n, err := opts.Int(v)
 			if err != nil {
 				return Options{}, fmt.Errorf("local: option memory_mb: want a non-negative integer, got %v", v)
 			}
@@ -72,30 +73,6 @@ func parseOptions(m map[string]any) (Options, error) {
 		}
 	}
 	return o, nil
-}
-
-// toInt accepts the integer types a TOML or JSON decoder produces.
-func toInt(v any) (int64, error) {
-	var n int64
-	switch x := v.(type) {
-	case int:
-		n = int64(x)
-	case int32:
-		n = int64(x)
-	case int64:
-		n = x
-	case float64:
-		if x != math.Trunc(x) || x > math.MaxInt64 || x < 0 {
-			return 0, fmt.Errorf("not an integer: %v", x)
-		}
-		n = int64(x)
-	default:
-		return 0, fmt.Errorf("not an integer: %T", v)
-	}
-	if n < 0 {
-		return 0, fmt.Errorf("negative: %d", n)
-	}
-	return n, nil
 }
 
 // toStrings accepts a non-empty list of non-empty strings.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"skyport/gate"
+	"skyport/gate/internal/atomicfile"
 )
 
 // The files of a run directory (see the package documentation).
@@ -36,58 +37,13 @@ type superRecord struct {
 	Started time.Time `json:"started,omitzero"`
 }
 
-// writeFileAtomic replaces dir/name with data through a temporary file and
-// a rename, so a reader sees the old content or the new, never a part. With
-// durable it also syncs the file and the directory.
-func writeFileAtomic(dir, name string, data []byte, perm os.FileMode, durable bool) error {
-	f, err := os.CreateTemp(dir, "."+name+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = f.Chmod(perm)
-	if err == nil {
-		_, err = f.Write(data)
-	}
-	if err == nil && durable {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	if durable {
-		return syncDir(dir)
-	}
-	return nil
-}
-
-// syncDir makes the directory's entries durable.
-func syncDir(dir string) error {
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
-// writeJSON stores v as dir/name atomically (see writeFileAtomic).
+// writeJSON stores v as dir/name atomically (see atomicfile.WriteFile).
 func writeJSON(dir, name string, v any, durable bool) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(dir, name, append(b, '\n'), 0o600, durable)
+	return atomicfile.WriteFile(dir, name, append(b, '\n'), 0o600, durable)
 }
 
 // readJSON decodes dir/name into v; a missing file is fs.ErrNotExist.

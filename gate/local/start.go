@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"skyport/gate"
+	"skyport/gate/internal/runname"
 )
 
 // Start prepares the run directory of spec and launches its supervisor,
@@ -34,10 +35,10 @@ func (g *Gate) Start(ctx context.Context, spec gate.Spec) (gate.Handle, error) {
 	if spec.Restart < 0 {
 		return nil, fmt.Errorf("local: start job %d: negative restart %d", spec.JobID, spec.Restart)
 	}
-	name := runName(spec.JobID, spec.Restart)
+	name := runname.Of(spec.JobID, spec.Restart)
 	dir := filepath.Join(g.jobs, name)
 	log := g.log.With("job_id", spec.JobID, "run", name)
-	defer g.lockRun(name)()
+	defer g.starting.Lock(name)()
 
 	if err := g.prepare(dir, spec); err != nil {
 		return nil, fmt.Errorf("local: start job %d: %w: %w", spec.JobID, err, gate.ErrUnavailable)

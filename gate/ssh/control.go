@@ -172,7 +172,7 @@ func (g *Gate) Reap(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 		}
 		return gate.Exit{}, fmt.Errorf("ssh: reap %s: %w", hd.Run, err)
 	}
-	defer g.lockRun(hd.Run)()
+	defer g.locks.Lock(hd.Run)()
 	if rec, err = g.store.load(hd.Run); err == nil && rec != nil {
 		rec.Reaped = true
 		err = g.store.save(hd.Run, rec, false)
@@ -198,7 +198,7 @@ func (g *Gate) Remove(ctx context.Context, h gate.Handle) error {
 	if err != nil {
 		return err
 	}
-	defer g.lockRun(hd.Run)()
+	defer g.locks.Lock(hd.Run)()
 	err = c.Run(ctx, scriptArgs(removeScript, hd.Dir, strconv.Itoa(hd.PID), strconv.FormatUint(hd.Ticks, 10)), nil, nil)
 	switch {
 	case exitCode(err) == codeRunning:

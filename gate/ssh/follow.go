@@ -113,7 +113,7 @@ func (g *Gate) followRun(h handle) (gate.Exit, error) {
 // ended, the rest of it, and records the exit. done reports that the run
 // is over for the follower (ended, or gone: then err says how).
 func (g *Gate) step(ctx context.Context, c *conn, h handle) (done bool, e gate.Exit, progress bool, err error) {
-	defer g.lockRun(h.Run)()
+	defer g.locks.Lock(h.Run)()
 	rec, err := g.store.load(h.Run)
 	switch {
 	case err != nil:
@@ -163,7 +163,7 @@ func (g *Gate) step(ctx context.Context, c *conn, h handle) (done bool, e gate.E
 // nodeFail records that the run's host stayed unreachable: the job's end
 // is unknown.
 func (g *Gate) nodeFail(h handle, why error) (gate.Exit, error) {
-	defer g.lockRun(h.Run)()
+	defer g.locks.Lock(h.Run)()
 	rec, err := g.store.load(h.Run)
 	if err != nil || rec == nil {
 		return gate.Exit{}, errors.Join(err, errMissing(h.Run))

@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 
 	"skyport/gate"
+	"skyport/gate/internal/keylock"
+	"skyport/gate/internal/runname"
 )
 
 // errClosed is returned by every method of a closed gate.
@@ -40,7 +42,7 @@ type Gate struct {
 	binErr  error
 
 	mu        sync.Mutex
-	locks     map[string]*runLock
+	locks     keylock.Map // per run: what changes one run, one at a time
 	followers map[string]*follower
 }
 
@@ -64,10 +66,10 @@ func New(name, stateDir string, opts Options) (*Gate, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	g := &Gate{
 		name: name, id: id, opts: opts, store: st,
-		log:    opts.Logger.With("gate", name),
-		ctx:    ctx,
-		cancel: cancel,
-		locks:  map[string]*runLock{}, followers: map[string]*follower{},
+		log:       opts.Logger.With("gate", name),
+		ctx:       ctx,
+		cancel:    cancel,
+		followers: map[string]*follower{},
 	}
 	g.opts.Logger = g.log
 	for _, h := range opts.Hosts {
@@ -200,7 +202,7 @@ func (g *Gate) List(ctx context.Context) ([]gate.Handle, error) {
 		for line := range strings.Lines(string(out)) {
 			run, js, _ := strings.Cut(strings.TrimSpace(line), " ")
 			var sr superRecord
-			if !validRunName(run) || json.Unmarshal([]byte(js), &sr) != nil || sr.PID <= 0 {
+			if !runname.Valid(run) || json.Unmarshal([]byte(js), &sr) != nil || sr.PID <= 0 {
 				continue
 			}
 			add(handle{Gateway: g.id, Host: c.host.Name, Run: run,
@@ -223,31 +225,4 @@ func (g *Gate) Close() error {
 		c.close()
 	}
 	return nil
-}
-
-// runLock serialises what changes one run within this process.
-type runLock struct {
-	mu   sync.Mutex
-	refs int
-}
-
-// lockRun takes the lock of run and returns its release.
-func (g *Gate) lockRun(run string) func() {
-	g.mu.Lock()
-	l := g.locks[run]
-	if l == nil {
-		l = &runLock{}
-		g.locks[run] = l
-	}
-	l.refs++
-	g.mu.Unlock()
-	l.mu.Lock()
-	return func() {
-		l.mu.Unlock()
-		g.mu.Lock()
-		if l.refs--; l.refs == 0 {
-			delete(g.locks, run)
-		}
-		g.mu.Unlock()
-	}
 }

@@ -4,10 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"strconv"
-	"strings"
 
 	"skyport/gate"
+	"skyport/gate/internal/runname"
 )
 
 // handle is the JSON form of an SSH gate.Handle: the gateway that started
@@ -49,32 +48,10 @@ func parseHandle(h gate.Handle, gateway string) (handle, error) {
 	if v.Gateway != gateway {
 		return handle{}, fmt.Errorf("ssh: handle of gateway %q, not this one: %w", v.Gateway, gate.ErrNotFound)
 	}
-	if !validRunName(v.Run) || !path.IsAbs(v.Dir) || path.Base(v.Dir) != v.Run || v.PID <= 0 {
+	if !runname.Valid(v.Run) || !path.IsAbs(v.Dir) || path.Base(v.Dir) != v.Run || v.PID <= 0 {
 		return handle{}, fmt.Errorf("ssh: bad handle %q: %w", truncate(h), gate.ErrNotFound)
 	}
 	return v, nil
-}
-
-// runName is the directory name of one run of a job.
-func runName(jobID uint32, restart int) string {
-	return strconv.FormatUint(uint64(jobID), 10) + "." + strconv.Itoa(restart)
-}
-
-// validRunName reports whether s is exactly what runName produces.
-func validRunName(s string) bool {
-	id, restart, ok := strings.Cut(s, ".")
-	if !ok {
-		return false
-	}
-	j, err := strconv.ParseUint(id, 10, 32)
-	if err != nil {
-		return false
-	}
-	r, err := strconv.Atoi(restart)
-	if err != nil || r < 0 {
-		return false
-	}
-	return runName(uint32(j), r) == s
 }
 
 // truncate keeps error messages about foreign handles short.

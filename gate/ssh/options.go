@@ -8,12 +8,11 @@ import (
 	"math"
 	"net"
 	"os/user"
-	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"skyport/gate"
+	"skyport/gate/internal/opts"
 )
 
 // Options configure an SSH gate. Durations left zero take the defaults
@@ -158,27 +157,27 @@ func (o Options) withDefaults() (Options, error) {
 // Unknown keys, at the top or in a host, are errors naming the key.
 func parseOptions(m map[string]any) (Options, error) {
 	var o Options
-	for _, k := range sortedKeys(m) {
+	for _, k := range opts.SortedKeys(m) {
 		v := m[k]
 		var err error
 		switch k {
 		case "hosts":
 			o.Hosts, err = parseHosts(v)
 		case "supervisor":
-			o.Supervisor, err = toString(v)
+			o.Supervisor, err = opts.String(v)
 		case "node_fail_grace":
-			o.NodeFailGrace, err = toDuration(v)
+			o.NodeFailGrace, err = opts.Duration(v)
 		case "keepalive_interval":
-			o.KeepAliveInterval, err = toDuration(v)
+			o.KeepAliveInterval, err = opts.Duration(v)
 		case "keepalive_timeout":
-			o.KeepAliveTimeout, err = toDuration(v)
+			o.KeepAliveTimeout, err = opts.Duration(v)
 		case "connect_timeout":
-			o.ConnectTimeout, err = toDuration(v)
+			o.ConnectTimeout, err = opts.Duration(v)
 		case "poll_interval":
-			o.PollInterval, err = toDuration(v)
+			o.PollInterval, err = opts.Duration(v)
 		case "max_stage_size":
 			var mb int64
-			mb, err = toMemMB(v)
+			mb, err = opts.MemMB(v)
 			o.MaxStageBytes = mb << 20
 		default:
 			return Options{}, fmt.Errorf("ssh: unknown option %q", k)
@@ -221,30 +220,30 @@ func parseHosts(v any) ([]Host, error) {
 // parseHost reads one host table.
 func parseHost(t map[string]any) (Host, error) {
 	var h Host
-	for _, k := range sortedKeys(t) {
+	for _, k := range opts.SortedKeys(t) {
 		v := t[k]
 		var err error
 		switch k {
 		case "name":
-			h.Name, err = toString(v)
+			h.Name, err = opts.String(v)
 		case "address":
-			h.Address, err = toString(v)
+			h.Address, err = opts.String(v)
 		case "user":
-			h.User, err = toString(v)
+			h.User, err = opts.String(v)
 		case "key_file":
-			h.KeyFile, err = toString(v)
+			h.KeyFile, err = opts.String(v)
 		case "cpus":
 			var n int64
-			n, err = toInt(v)
+			n, err = opts.Int(v)
 			if err == nil && n > math.MaxInt32 {
 				err = fmt.Errorf("too large: %d", n)
 			}
 			h.CPUs = int(n)
 		case "memory":
-			h.MemMB, err = toMemMB(v)
+			h.MemMB, err = opts.MemMB(v)
 		case "max_jobs":
 			var n int64
-			n, err = toInt(v)
+			n, err = opts.Int(v)
 			if err == nil && n > math.MaxInt32 {
 				err = fmt.Errorf("too large: %d", n)
 			}
@@ -253,10 +252,10 @@ func parseHost(t map[string]any) (Host, error) {
 			if s, ok := v.(string); ok {
 				h.KnownHosts = []string{s}
 			} else {
-				h.KnownHosts, err = toStrings(v)
+				h.KnownHosts, err = opts.Strings(v)
 			}
 		case "host_key":
-			h.HostKey, err = toString(v)
+			h.HostKey, err = opts.String(v)
 		case "shared_fs":
 			b, ok := v.(bool)
 			if !ok {
@@ -264,7 +263,7 @@ func parseHost(t map[string]any) (Host, error) {
 			}
 			h.SharedFS = b
 		case "remote_dir":
-			h.RemoteDir, err = toString(v)
+			h.RemoteDir, err = opts.String(v)
 		default:
 			return Host{}, fmt.Errorf("unknown option %q", k)
 		}
@@ -273,103 +272,4 @@ func parseHost(t map[string]any) (Host, error) {
 		}
 	}
 	return h, nil
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-func toString(v any) (string, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", fmt.Errorf("want a string, got %T", v)
-	}
-	return s, nil
-}
-
-// toStrings accepts a list of strings.
-func toStrings(v any) ([]string, error) {
-	switch x := v.(type) {
-	case []string:
-		return append([]string(nil), x...), nil
-	case []any:
-		out := make([]string, 0, len(x))
-		for _, e := range x {
-			s, ok := e.(string)
-			if !ok {
-				return nil, fmt.Errorf("want strings, got an element %T", e)
-			}
-			out = append(out, s)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("want a string or a list of strings, got %T", v)
-}
-
-// toInt accepts the non-negative integers a TOML or JSON decoder produces.
-func toInt(v any) (int64, error) {
-	var n int64
-	switch x := v.(type) {
-	case int:
-		n = int64(x)
-	case int64:
-		n = x
-	case float64:
-		if x != math.Trunc(x) || x > math.MaxInt64 || x < 0 {
-			return 0, fmt.Errorf("not a whole number: %v", x)
-		}
-		n = int64(x)
-	default:
-		return 0, fmt.Errorf("want an integer, got %T", v)
-	}
-	if n < 0 {
-		return 0, fmt.Errorf("negative: %d", n)
-	}
-	return n, nil
-}
-
-// toDuration accepts a Go duration string ("90s", "2m") or whole seconds.
-func toDuration(v any) (time.Duration, error) {
-	if s, ok := v.(string); ok {
-		d, err := time.ParseDuration(s)
-		if err != nil || d < 0 {
-			return 0, fmt.Errorf("want a duration like \"90s\", got %q", s)
-		}
-		return d, nil
-	}
-	n, err := toInt(v)
-	if err != nil {
-		return 0, err
-	}
-	return time.Duration(n) * time.Second, nil
-}
-
-// toMemMB accepts megabytes as an integer, or a Slurm-style size: a number
-// with an optional suffix K, M, G or T (M when left out).
-func toMemMB(v any) (int64, error) {
-	s, ok := v.(string)
-	if !ok {
-		return toInt(v)
-	}
-	mult := map[byte]float64{'K': 1.0 / 1024, 'M': 1, 'G': 1024, 'T': 1024 * 1024}
-	num, m := strings.TrimSpace(s), 1.0
-	if num != "" {
-		if f, ok := mult[strings.ToUpper(num[len(num)-1:])[0]]; ok {
-			num, m = num[:len(num)-1], f
-		}
-	}
-	f, err := strconv.ParseFloat(num, 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) {
-		return 0, fmt.Errorf("want a size like \"16G\" or megabytes, got %q", s)
-	}
-	mb := f * m
-	if mb > math.MaxInt64/2 {
-		return 0, fmt.Errorf("too large: %q", s)
-	}
-	return int64(math.Ceil(mb)), nil
 }

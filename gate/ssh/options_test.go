@@ -10,6 +10,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"skyport/gate"
+	"skyport/gate/internal/opts"
 	"skyport/gate/ssh/sshtest"
 )
 
@@ -135,8 +136,8 @@ func TestMemSizes(t *testing.T) {
 	for in, want := range map[any]int64{
 		int64(512): 512, "512": 512, "16G": 16384, "16g": 16384, "1T": 1 << 20, "1536K": 2, "100M": 100,
 	} {
-		if got, err := toMemMB(in); err != nil || got != want {
-			t.Errorf("toMemMB(%v) = %d, %v; want %d", in, got, err, want)
+		if got, err := opts.MemMB(in); err != nil || got != want {
+			t.Errorf("MemMB(%v) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 }

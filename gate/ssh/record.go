@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"skyport/gate"
+	"skyport/gate/internal/atomicfile"
+	"skyport/gate/internal/runname"
 )
 
 // record is what the gate keeps locally for one run, in
@@ -70,7 +72,7 @@ func openStore(stateDir string) (*store, string, error) {
 			return nil, "", fmt.Errorf("ssh: gateway id: %w", err)
 		}
 		b = []byte(hex.EncodeToString(r[:]))
-		if err := writeFileAtomic(stateDir, "gateway-id", append(b, '\n'), true); err != nil {
+		if err := atomicfile.WriteFile(stateDir, "gateway-id", append(b, '\n'), 0o600, true); err != nil {
 			return nil, "", fmt.Errorf("ssh: gateway id: %w", err)
 		}
 	} else if err != nil {
@@ -105,7 +107,7 @@ func (s *store) save(run string, r *record, durable bool) error {
 	if err != nil {
 		return err
 	}
-	return writeFileAtomic(s.dir, run+".json", append(b, '\n'), durable)
+	return atomicfile.WriteFile(s.dir, run+".json", append(b, '\n'), 0o600, durable)
 }
 
 // remove deletes the record of run; a missing one is fine.
@@ -125,45 +127,9 @@ func (s *store) runs() ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if run, ok := strings.CutSuffix(e.Name(), ".json"); ok && validRunName(run) {
+		if run, ok := strings.CutSuffix(e.Name(), ".json"); ok && runname.Valid(run) {
 			out = append(out, run)
 		}
 	}
 	return out, nil
-}
-
-// writeFileAtomic replaces dir/name with data through a temporary file and
-// a rename; with durable it syncs the file and the directory.
-func writeFileAtomic(dir, name string, data []byte, durable bool) error {
-	f, err := os.CreateTemp(dir, "."+name+"-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	_, err = f.Write(data)
-	if err == nil && durable {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, filepath.Join(dir, name))
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-		return err
-	}
-	if !durable {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	err = d.Sync()
-	if cerr := d.Close(); err == nil {
-		err = cerr
-	}
-	return err
 }

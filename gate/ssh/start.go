@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"skyport/gate"
+	"skyport/gate/internal/runname"
 )
 
 // Start prepares the run on the host spec.Node names (the only host when
@@ -32,8 +33,8 @@ func (g *Gate) Start(ctx context.Context, spec gate.Spec) (gate.Handle, error) {
 	if spec.Restart < 0 {
 		return nil, fmt.Errorf("ssh: start job %d: negative restart %d", spec.JobID, spec.Restart)
 	}
-	run := runName(spec.JobID, spec.Restart)
-	defer g.lockRun(run)()
+	run := runname.Of(spec.JobID, spec.Restart)
+	defer g.locks.Lock(run)()
 	rec, err := g.store.load(run)
 	if err != nil {
 		return nil, fmt.Errorf("ssh: start job %d: %w", spec.JobID, err)
