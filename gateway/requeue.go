@@ -3,11 +3,9 @@ package gateway
 import (
 	"context"
 	"errors"
-	"syscall"
 	"time"
 
 	"skyport/compat"
-	"skyport/gate"
 	"skyport/queue"
 )
 
@@ -62,19 +60,7 @@ func (s *Server) requeueOp(who peer, hold bool) jobOp {
 // killForRequeue ends a running job that is requeued; finish then puts
 // it back in the queue (RequeueRequested).
 func (s *Server) killForRequeue(ctx context.Context, j *queue.Job) {
-	g, ok := s.gates[j.Gate]
-	if !ok {
-		return
-	}
-	req := gate.KillRequest{
-		Signal: syscall.SIGTERM,
-		Grace:  time.Duration(s.cfg.Daemon.KillWait),
-		Line:   compat.RequeueLine(j.ID, j.NodeList, s.now()),
-		Cause:  gate.CauseCancelled,
-	}
-	if err := g.Kill(ctx, j.Handle, req); err != nil && !errors.Is(err, gate.ErrNotFound) {
-		s.log.Warn("requeue kill failed", "job_id", j.ID, "gate", j.Gate, "err", err)
-	}
+	s.endRun(ctx, j, compat.RequeueLine(j.ID, j.NodeList, s.now()))
 }
 
 // requeued takes a job in REQUEUED (its run over) back to PENDING for its

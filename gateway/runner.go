@@ -264,6 +264,12 @@ func outcomeOf(ex gate.Exit) outcome {
 // kill asks the job's gate to end a running job as scancel does: Slurm's
 // CANCELLED line in its output, SIGTERM, SIGKILL after KillWait.
 func (s *Server) kill(ctx context.Context, j *queue.Job) {
+	s.endRun(ctx, j, compat.CancelLine(j.ID, j.NodeList, s.now()))
+}
+
+// endRun asks the job's gate to end its run: line in its output, SIGTERM,
+// SIGKILL after KillWait. The run's end is then reported through Wait.
+func (s *Server) endRun(ctx context.Context, j *queue.Job, line string) {
 	g, ok := s.gates[j.Gate]
 	if !ok || len(j.Handle) == 0 {
 		return
@@ -271,7 +277,7 @@ func (s *Server) kill(ctx context.Context, j *queue.Job) {
 	req := gate.KillRequest{
 		Signal: syscall.SIGTERM,
 		Grace:  time.Duration(s.cfg.Daemon.KillWait),
-		Line:   compat.CancelLine(j.ID, j.NodeList, s.now()),
+		Line:   line,
 		Cause:  gate.CauseCancelled,
 	}
 	if err := g.Kill(ctx, j.Handle, req); err != nil && !errors.Is(err, gate.ErrNotFound) {
