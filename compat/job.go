@@ -76,6 +76,11 @@ type Job struct {
 	ExitCode   int
 	ExitSignal int
 	Restarts   int
+	// CostMicros is what the job's runs cost on a paid gate, in millionths
+	// of CostCurrency (sacct's Cost field, scontrol's Cost= line); an
+	// empty CostCurrency means no cost is known.
+	CostMicros   int64
+	CostCurrency string
 
 	// Fields only scontrol show job prints. ArrayThrottle is the array's
 	// %N limit on a record standing for a pending array or one of its

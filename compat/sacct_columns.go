@@ -43,6 +43,11 @@ func parseSacctFields(list string) ([]SacctColumn, error) {
 				break
 			}
 		}
+		for i := range sacctExtFields {
+			if found < 0 && hasFoldPrefix(sacctExtFields[i].name, name) {
+				found = len(sacctFields) + i
+			}
+		}
 		if found < 0 {
 			return nil, Errorf(1, "sacct: error: Invalid field requested: \"%s\"", name)
 		}
@@ -53,11 +58,12 @@ func parseSacctFields(list string) ([]SacctColumn, error) {
 	}
 	cols := make([]SacctColumn, len(picked))
 	for k, i := range picked {
+		f := sacctFieldAt(i)
 		w, ok := width[i]
 		if !ok {
-			w = sacctFields[i].width
+			w = f.width
 		}
-		cols[k] = SacctColumn{Name: sacctFields[i].name, Width: w}
+		cols[k] = SacctColumn{Name: f.name, Width: w}
 	}
 	return cols, nil
 }

@@ -352,11 +352,53 @@ var sacctFields = []sacctField{
 	{"WorkDir", 20, sacctStr, jobStr(func(j *Job) string { return j.WorkDir })},
 }
 
-// sacctFieldIndex maps canonical field names to sacctFields indexes.
+// sacctExtFields are Sky Port's own sacct fields, after Slurm's in the
+// lookup order (a prefix that names a Slurm field keeps naming it) and
+// left out of --helpformat and ALL, which stay Slurm's:
+//
+//	Cost  what the job's runs cost on a paid gate (the Azure gate), in
+//	      the gate's currency with six decimals; empty elsewhere.
+var sacctExtFields = []sacctField{
+	{"Cost", 10, sacctStr, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) {
+		if r.j.CostCurrency == "" {
+			return b, false
+		}
+		return appendMicros(b, r.j.CostMicros), true
+	})},
+}
+
+// sacctFieldAt returns the field of a lookup index: sacctFields first,
+// then sacctExtFields.
+func sacctFieldAt(i int) *sacctField {
+	if i < len(sacctFields) {
+		return &sacctFields[i]
+	}
+	return &sacctExtFields[i-len(sacctFields)]
+}
+
+// sacctFieldIndex maps canonical field names to lookup indexes.
 var sacctFieldIndex = func() map[string]int {
-	m := make(map[string]int, len(sacctFields))
+	m := make(map[string]int, len(sacctFields)+len(sacctExtFields))
 	for i, f := range sacctFields {
 		m[f.name] = i
 	}
+	for i, f := range sacctExtFields {
+		m[f.name] = len(sacctFields) + i
+	}
 	return m
 }()
+
+// appendMicros appends an amount given in millionths with six decimals.
+func appendMicros(b []byte, micros int64) []byte {
+	if micros < 0 {
+		b = append(b, '-')
+		micros = -micros
+	}
+	b = appendInt(b, micros/1e6)
+	b = append(b, '.')
+	frac := micros % 1e6
+	for d := int64(1e5); d > 0; d /= 10 {
+		b = append(b, byte('0'+frac/d%10))
+	}
+	return b
+}

@@ -33,7 +33,7 @@ func Sacct(w io.Writer, o SacctOptions, jobs []*Job, now time.Time) error {
 		if !ok {
 			return Errorf(1, "sacct: error: Invalid field requested: \"%s\"", c.Name)
 		}
-		fields[i] = &sacctFields[idx]
+		fields[i] = sacctFieldAt(idx)
 	}
 	delim := o.Delimiter
 	if delim == "" {

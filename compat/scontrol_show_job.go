@@ -257,6 +257,12 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 	r.end()
 	r.add("Power=")
 	r.end()
+	if j.CostCurrency != "" { // Sky Port's own line: paid gates only
+		r.add("Cost=")
+		r.b = appendMicros(r.b, j.CostMicros)
+		r.add(" Currency=", j.CostCurrency)
+		r.end()
+	}
 	if j.MailType != "" {
 		r.add("MailUser=", j.MailUser, " MailType=", j.MailType)
 		r.end()

@@ -81,6 +81,7 @@ const (
 	CauseLaunchFailed Cause = "launch_failed" // never ran: bad work dir, output file, script
 	CauseOutOfMemory  Cause = "out_of_memory" // the memory limit was enforced
 	CauseNodeFail     Cause = "node_fail"     // the node stayed unreachable: the job's end is unknown
+	CausePreempted    Cause = "preempted"     // the node was taken back (a spot VM evicted)
 )
 
 // Exit is the recorded end of a job's run.
@@ -160,4 +161,23 @@ type Lister interface {
 // back to the gateway's file system. It is safe to repeat.
 type Collector interface {
 	Collect(ctx context.Context, h Handle) error
+}
+
+// Reasoner is implemented by gates that can be unable to start any job
+// for a while (a cloud credential that is refused): Reason returns what
+// every pending job of the gate shows meanwhile (squeue %R), "" when the
+// gate can start jobs. It must be cheap: the scheduler asks on every pass.
+//
+// A gate's Start error may carry a reason of its own for that job (a
+// quota, a busy node): the gateway finds it with errors.As on an error
+// with a Reason() string method and shows it while the job waits.
+type Reasoner interface {
+	Reason() string
+}
+
+// Coster is implemented by gates whose runs cost money: Cost returns what
+// the run of h has cost so far (final once it ended) and the currency.
+// ErrNotFound means the gate knows no cost for h.
+type Coster interface {
+	Cost(ctx context.Context, h Handle) (amount float64, currency string, err error)
 }

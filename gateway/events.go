@@ -143,6 +143,9 @@ func (s *Server) noteChange(old, e *entry) {
 	if old != nil {
 		prev = old.job.State
 		if prev == j.State && old.view.Reason == e.view.Reason {
+			if old.job.CostMicros != j.CostMicros || old.job.CostCurrency != j.CostCurrency {
+				ev.svc.Emit(stream.Change{Event: s.costEvent(e)})
+			}
 			return
 		}
 	}
@@ -183,6 +186,19 @@ func (s *Server) jobEvent(e *entry, t wire.Type) wire.Event {
 		User: j.User, UID: j.UID, Partition: j.Partition,
 		State: string(j.State), Reason: e.view.Reason,
 	}
+}
+
+// costEvent is the cost event of the job of e: its cost so far and, while
+// it runs, the rate of its current run.
+func (s *Server) costEvent(e *entry) wire.Event {
+	j := e.job
+	ev := s.jobEvent(e, wire.CostUpdate)
+	c := &wire.Cost{Currency: j.CostCurrency, Total: float64(j.CostMicros) / 1e6}
+	if run := s.now().Sub(j.StartTime); !j.State.Terminal() && !j.StartTime.IsZero() && run > time.Minute {
+		c.PerHour = float64(j.CostMicros-j.CostPastMicros) / 1e6 / run.Hours()
+	}
+	ev.Cost = c
+	return ev
 }
 
 // exitOf is how j ended: its ExitCode as sacct shows it, or the batch

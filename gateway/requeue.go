@@ -112,6 +112,7 @@ func resetRun(r *queue.Job) {
 	r.MaxRSSKB, r.TotalCPU, r.UserCPU, r.SystemCPU = 0, 0, 0, 0
 	r.CancelRequested, r.CancelledBy, r.CancelTime = false, 0, time.Time{}
 	r.SuspendTime, r.PreSuspendSecs, r.SuspendedSecs = time.Time{}, 0, 0
+	r.CostPastMicros = r.CostMicros // what the ended run cost stays on the job
 }
 
 // recoverControl finishes, at start-up, what job control left half done

@@ -70,13 +70,16 @@ func (s *Server) launch(ctx context.Context, j *queue.Job) {
 		}
 		if errors.Is(err, gate.ErrUnavailable) {
 			s.log.Warn("gate unavailable, job back to pending", "job_id", j.ID, "gate", j.Gate, "err", err)
-			s.requeuePending(ctx, j)
+			s.requeuePending(ctx, j, startReason(err))
 			return
 		}
 		s.log.Error("job launch failed", "job_id", j.ID, "gate", j.Gate, "err", err)
 		s.finish(ctx, j, gate.Exit{Cause: gate.CauseLaunchFailed, Detail: err.Error(), Signal: 53})
 		return
 	}
+	s.mu.Lock()
+	delete(s.retries, j.ID)
+	s.mu.Unlock()
 	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
 		r.Handle = h
 		if r.State == queue.Configuring {
@@ -98,8 +101,10 @@ func (s *Server) launch(ctx context.Context, j *queue.Job) {
 	s.watch(ctx, upd)
 }
 
-// requeuePending puts a job that certainly did not start back in the queue.
-func (s *Server) requeuePending(ctx context.Context, j *queue.Job) {
+// requeuePending puts a job that certainly did not start back in the
+// queue: it shows reason until it is tried again, a little later each time
+// (gatereason.go).
+func (s *Server) requeuePending(ctx context.Context, j *queue.Job, reason string) {
 	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
 		r.State = queue.Pending
 		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate = "", 0, 0, ""
@@ -112,10 +117,11 @@ func (s *Server) requeuePending(ctx context.Context, j *queue.Job) {
 		return
 	}
 	s.mu.Lock()
-	s.publish(upd, "Resources")
+	wait := s.noteStartFailure(j.ID, reason)
+	s.publish(upd, reason)
 	s.pending = insertSorted(s.pending, j.ID)
 	s.mu.Unlock()
-	time.AfterFunc(2*time.Second, s.poke)
+	time.AfterFunc(wait, s.poke)
 }
 
 // insertSorted inserts id into the ascending list ids.
@@ -142,7 +148,7 @@ func (s *Server) watch(ctx context.Context, j *queue.Job) {
 		s.log.Warn("job lost by its gate", "job_id", j.ID, "gate", j.Gate, "err", err)
 		ex = gate.Exit{Cause: causeNodeFail, End: s.now()}
 	}
-	if c, ok := g.(gate.Collector); ok && ex.Cause != causeNodeFail {
+	if c, ok := g.(gate.Collector); ok && ex.Cause != causeNodeFail && ex.Cause != gate.CausePreempted {
 		if !s.collect(ctx, j, c) {
 			return // shutting down: recovery collects again
 		}
@@ -161,14 +167,20 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 		end = s.now()
 	}
 	out := outcomeOf(ex)
+	micros, currency, paid := s.runCost(ctx, j) // cost.go: before Remove forgets it
 	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
 		if r.State.Terminal() || r.State == queue.Requeued {
 			return errSkip // recorded already (a repeated finish after recovery)
 		}
-		if r.RequeueRequested || (out.state == queue.NodeFail && !r.NoRequeue) {
+		if paid {
+			setCost(r, micros, currency)
+		}
+		lost := out.state == queue.NodeFail || out.state == queue.Preempted
+		if r.RequeueRequested || (lost && !r.NoRequeue) {
 			// requeue.go takes it back to PENDING. A job whose node
-			// failed is requeued unless --no-requeue, as Slurm does
-			// with its default JobRequeue=1.
+			// failed or was taken back (spot eviction) is requeued
+			// unless --no-requeue, as Slurm does with its default
+			// JobRequeue=1.
 			r.State = queue.Requeued
 			return nil
 		}
@@ -202,6 +214,7 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 	}
 	if err == nil {
 		s.mu.Lock()
+		delete(s.retries, j.ID)
 		s.publish(upd, "")
 		s.mu.Unlock()
 		s.log.Debug("finished", "job_id", j.ID, "state", upd.State)
@@ -251,6 +264,8 @@ func outcomeOf(ex gate.Exit) outcome {
 		return outcome{queue.OutOfMemory, "OutOfMemory", 0, 125, queue.OutOfMemory, 0, 125}
 	case causeNodeFail:
 		return outcome{queue.NodeFail, "NodeDown", 0, 0, queue.Cancelled, 0, 0}
+	case gate.CausePreempted:
+		return outcome{queue.Preempted, "None", 0, 0, queue.Cancelled, 0, 0}
 	}
 	switch {
 	case ex.Signal != 0:

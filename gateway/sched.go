@@ -48,9 +48,13 @@ func (s *Server) pass(ctx context.Context) {
 	var idx *depIndex
 	var running map[uint32]int // array → tasks holding resources, built when needed
 	keep := s.pending[:0]
+	gateReasons := map[string]string{}
 	for _, id := range s.pending {
 		e, ok := s.live[id]
 		if !ok || e.job.State != queue.Pending || e.job.Held {
+			if !ok || e.job.State.Terminal() {
+				delete(s.retries, id) // gatereason.go
+			}
 			continue // started, cancelled, held or gone: drop from the list
 		}
 		j := e.job
@@ -81,6 +85,11 @@ func (s *Server) pass(ctx context.Context) {
 			continue
 		}
 		p := s.byName[j.Partition]
+		if why := s.waitReason(j, p, now, gateReasons); why != "" {
+			s.setReason(e, why) // gatereason.go
+			keep = append(keep, id)
+			continue
+		}
 		if isMaster(j) {
 			if running == nil && j.ArrayThrottle > 0 {
 				running = s.arrayRunning()

@@ -40,6 +40,8 @@ type Server struct {
 	pending []uint32          // pending job IDs in scheduling order
 	nodes   map[string]*node  // "gate/node" → allocation
 	users   userCache
+	// retries holds the jobs whose gate could not start them (gatereason.go).
+	retries map[uint32]*startRetry
 
 	kick    chan struct{}
 	ctl     control // arrays, sbatch --wait, requeue (control.go)
@@ -153,10 +155,11 @@ func (s *Server) Run(ctx context.Context) error {
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); s.schedule(ctx) }()
 	go func() { defer wg.Done(); s.housekeep(ctx) }()
 	go func() { defer wg.Done(); s.watchNodes(ctx) }()
+	go func() { defer wg.Done(); s.watchCosts(ctx) }() // cost.go
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	s.log.Info("serving", "socket", s.socket, "state_dir", s.stateDir)

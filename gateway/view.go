@@ -58,6 +58,7 @@ func (s *Server) viewOf(j *queue.Job, reason string) *compat.Job {
 		WorkDir:     j.WorkDir, Command: j.Command, StdIn: j.StdIn, Comment: j.Comment,
 		SubmitHost: j.SubmitHost,
 		ExitCode:   j.ExitCode, ExitSignal: j.ExitSignal, Restarts: j.Restarts,
+		CostMicros: j.CostMicros, CostCurrency: j.CostCurrency,
 	}
 	controlView(j, v)
 	if j.MemPerNodeMB > 0 {

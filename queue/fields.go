@@ -93,6 +93,9 @@ var jobFields = []field{
 	strField(74, func(j *Job) *string { return &j.MailType }),
 	strField(75, func(j *Job) *string { return &j.MailUser }),
 	strField(76, func(j *Job) *string { return &j.OverSubscribe }),
+	intField(77, func(j *Job) *int64 { return &j.CostMicros }),
+	strField(78, func(j *Job) *string { return &j.CostCurrency }),
+	intField(79, func(j *Job) *int64 { return &j.CostPastMicros }),
 }
 
 // fieldByNum indexes jobFields by number.

@@ -151,6 +151,14 @@ type Job struct {
 	MailType      string `json:"mail_type,omitempty"`
 	MailUser      string `json:"mail_user,omitempty"`
 	OverSubscribe string `json:"oversubscribe,omitempty"`
+	// CostMicros is what the job's runs cost, in millionths of
+	// CostCurrency, as its gate reports it (cloud gates; 0 elsewhere):
+	// final once the job ended, refreshed while it runs.
+	// CostPastMicros is the part of CostMicros that earlier runs (ended
+	// by a requeue) cost.
+	CostMicros     int64  `json:"cost_micros,omitempty"`
+	CostPastMicros int64  `json:"cost_past_micros,omitempty"`
+	CostCurrency   string `json:"cost_currency,omitempty"`
 	// Steps are the job's srun steps, numbered from 0 in the order they
 	// started (Steps[i].ID == i); they only grow.
 	Steps []Step `json:"steps,omitempty"`

@@ -204,13 +204,17 @@ func (g *Gate) loop(ctx context.Context) {
 	}
 }
 
-// Tick does the gate's periodic work once: reconciliation when due,
+// Tick does the gate's periodic work once: reconciliation when due (every
+// poll interval while authentication fails),
 // deletion of VMs past their idle timeout or lease, health and eviction
 // checks of busy VMs when due, and the price refresh when due.
 func (g *Gate) Tick(ctx context.Context) {
 	now := g.env.Now()
 	g.mu.Lock()
-	reconcile := g.lastReconcile.IsZero() || now.Sub(g.lastReconcile) >= g.opts.ReconcileInterval
+	// While authentication fails (every pending job shows it), the next
+	// reconciliation, which clears it once a call succeeds, comes sooner.
+	reconcile := g.lastReconcile.IsZero() || now.Sub(g.lastReconcile) >= g.opts.ReconcileInterval ||
+		g.lastErr != nil && now.Sub(g.lastReconcile) >= g.opts.PollInterval
 	health := now.Sub(g.lastHealth) >= g.opts.PollInterval
 	prices := g.opts.PricesURL != "" && (g.lastPrices.IsZero() || now.Sub(g.lastPrices) >= 24*time.Hour)
 	if reconcile {

@@ -191,9 +191,9 @@ func (g *Gate) Recover(ctx context.Context, h gate.Handle) error {
 	return ex.Recover(ctx, r.Exec)
 }
 
-// Wait implements gate.Gate. When the run's VM is lost (spot eviction,
-// deleted under the gate, past its hard lease) it returns an Exit with
-// gate.CauseNodeFail and a Detail saying why.
+// Wait implements gate.Gate. When the run's VM is lost it returns an Exit
+// with gate.CausePreempted (a spot eviction) or gate.CauseNodeFail
+// (deleted under the gate, past its hard lease) and a Detail saying why.
 func (g *Gate) Wait(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 	r, v, err := g.run(h)
 	if err != nil {
@@ -230,6 +230,7 @@ func (g *Gate) recordLost(r runRecord, why string) (gate.Exit, error) {
 	now := g.env.Now().UTC()
 	e := gate.Exit{Cause: gate.CauseNodeFail, Detail: "azure: vm " + r.VM + " " + why, End: now, Start: now}
 	if why == "evicted" {
+		e.Cause = gate.CausePreempted
 		e.Detail = "azure: spot vm " + r.VM + " evicted"
 		// Counted apart from the run record, which Remove deletes.
 		if err := writeFileAtomic(filepath.Join(g.stateDir, "evictions", r.key().String()), nil, 0o600); err != nil {

@@ -1,6 +1,7 @@
 package azure
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -122,8 +123,8 @@ func TestPoolReuseIdleDeletionAndCost(t *testing.T) {
 	}
 }
 
-// A spot VM seen deallocated in its instance view ends its job as a node
-// failure that says "evicted"; after SpotFallbackAfter evictions the
+// A spot VM seen deallocated in its instance view ends its job as
+// preempted, with a Detail that says "evicted"; after SpotFallbackAfter evictions the
 // job's next run is on-demand.
 func TestSpotEviction(t *testing.T) {
 	t.Parallel()
@@ -146,7 +147,7 @@ func TestSpotEviction(t *testing.T) {
 	h.clock.advance(time.Minute)
 	h.g.Tick(ctx)
 	e, err := h.g.Wait(ctx, hd)
-	if err != nil || e.Cause != gate.CauseNodeFail || e.Detail == "" {
+	if err != nil || e.Cause != gate.CausePreempted || !strings.Contains(e.Detail, "evicted") {
 		t.Fatalf("Wait = %+v, %v", e, err)
 	}
 	if _, err := h.g.Reap(ctx, hd); err != nil {

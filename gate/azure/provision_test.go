@@ -175,4 +175,16 @@ func TestAuthFailureIsAReason(t *testing.T) {
 	if _, err := h.g.Nodes(t.Context()); err != nil {
 		t.Errorf("Nodes: %v", err)
 	}
+	// The credential works again: the reason goes at the next poll,
+	// long before the next regular reconciliation.
+	h.g.Tick(t.Context())
+	cloud.fault = nil
+	h.clock.advance(h.g.opts.PollInterval)
+	if h.g.opts.PollInterval >= h.g.opts.ReconcileInterval {
+		t.Fatalf("options: poll %v, reconcile %v", h.g.opts.PollInterval, h.g.opts.ReconcileInterval)
+	}
+	h.g.Tick(t.Context())
+	if r := h.g.Reason(); r != "" {
+		t.Errorf("Reason() = %q a poll interval after authentication works again", r)
+	}
 }
