@@ -154,6 +154,16 @@ func checkExtra(key, val string, hasVal bool) (string, error) {
 		return strconv.FormatInt(m, 10), nil
 	case "distribution":
 		return val, checkDistribution(val)
+	case "container-mounts":
+		return val, checkContainerMounts(val)
+	case "container-workdir":
+		if !strings.HasPrefix(val, "/") {
+			return "", sbInvalid(key)
+		}
+	case "container-image":
+		if strings.TrimSpace(val) == "" {
+			return "", sbInvalid(key)
+		}
 	case "extra-node-info":
 		return val, checkExtraNodeInfo(val)
 	case "begin", "deadline":

@@ -134,6 +134,10 @@ var sbatchOptions = []sbOption{
 	{"wait-all-nodes", 0, sbRequiredArg, "wait-all-nodes"},
 	{"wckey", 0, sbRequiredArg, "wckey"},
 	{"wrap", 0, sbRequiredArg, "wrap"},
+	// SPANK options come last (sbatch_container.go).
+	{"container-image", 0, sbRequiredArg, "container-image"},
+	{"container-mounts", 0, sbRequiredArg, "container-mounts"},
+	{"container-workdir", 0, sbRequiredArg, "container-workdir"},
 }
 
 // sbatchShort maps a short letter to its table entry.

@@ -64,7 +64,31 @@ type Spec struct {
 	// as slurmstepd does ("slurmstepd-vm: error: couldn't chdir to
 	// `/x': %s: going to /tmp instead"). Empty writes nothing.
 	WorkDirLine string `json:"work_dir_line,omitempty"`
+
+	// Container, when set, runs the script inside an OCI image
+	// (sbatch --container-image) with the gate's container runtime.
+	Container *Container `json:"container,omitempty"`
 }
+
+// Container is how a job runs inside an OCI image. The gateway sets Image,
+// Mounts and WorkDir from the job; the gate sets Runtime from its own
+// configuration before the job starts. The job's submit directory, work
+// directory and the mounts are mounted at the same paths inside; the job
+// runs as its own user, on the host's network.
+type Container struct {
+	Image string `json:"image"`
+	// Mounts are "SRC[:DST[:FLAGS]]" items (--container-mounts); FLAGS is
+	// ro or rw.
+	Mounts []string `json:"mounts,omitempty"`
+	// WorkDir is where the script starts inside (--container-workdir);
+	// empty means the job's WorkDir.
+	WorkDir string `json:"work_dir,omitempty"`
+	// Runtime is the program that runs containers: "docker" or "podman".
+	Runtime string `json:"runtime,omitempty"`
+}
+
+// ContainerRuntimes are the values of Container.Runtime and Node.Containers.
+var ContainerRuntimes = []string{"docker", "podman"}
 
 // Handle is a gate's opaque reference to a started job (pid + start time,
 // host + directory, VM ID + resume token). The queue stores it as bytes.
@@ -117,6 +141,9 @@ type Node struct {
 	Up    bool   `json:"up"`
 	// Reason explains a node that is not up.
 	Reason string `json:"reason,omitempty"`
+	// Containers is the container runtime jobs with a Container run
+	// with on this node ("docker", "podman"); empty: the node runs none.
+	Containers string `json:"containers,omitempty"`
 }
 
 // Gate runs jobs on one kind of target. Every method is safe for concurrent

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
 
 	"skyport/compat"
+	"skyport/gate"
 )
 
 // Config is skyportd's whole configuration: one TOML file. Every key has a
@@ -44,6 +46,9 @@ type GateConfig struct {
 	Kind   string `toml:"kind"`
 	CPUs   int    `toml:"cpus"`
 	Memory Memory `toml:"memory"`
+	// Containers is the local gate's container runtime for jobs submitted
+	// with --container-image ("docker" or "podman"; "" refuses them).
+	Containers string `toml:"containers"`
 	// Table is the gate's whole TOML table (without kind) for kinds other
 	// than "local": those gates define and check their own keys.
 	Table map[string]any `toml:"-"`
@@ -113,7 +118,11 @@ func (g GateConfig) options() map[string]any {
 	if g.Kind != "local" {
 		return g.Table
 	}
-	return map[string]any{"cpus": g.CPUs, "memory_mb": int64(g.Memory)}
+	o := map[string]any{"cpus": g.CPUs, "memory_mb": int64(g.Memory)}
+	if g.Containers != "" {
+		o["containers"] = g.Containers
+	}
+	return o
 }
 
 // TimeLimit is a time limit in minutes written in any sbatch --time form,
@@ -185,6 +194,9 @@ kind = "local"
 # CPUs and memory this gate may use; 0 and "" mean all of this machine.
 cpus = 0
 memory = ""
+# The container runtime ("docker" or "podman") that runs jobs submitted with
+# --container-image; "" refuses them.
+containers = ""
 
 # Partitions map Slurm partition names to gates. Exactly one is the default.
 [[partitions]]
@@ -329,6 +341,9 @@ func (c *Config) Validate() error {
 		}
 		if g.CPUs < 0 {
 			return fmt.Errorf("gates.%s: cpus must not be negative", name)
+		}
+		if g.Containers != "" && !slices.Contains(gate.ContainerRuntimes, g.Containers) {
+			return fmt.Errorf("gates.%s: containers %q: must be one of %q", name, g.Containers, gate.ContainerRuntimes)
 		}
 	}
 	if len(c.Partitions) == 0 {

@@ -34,9 +34,11 @@ type node struct {
 	memMB    int64
 	up       bool
 	reason   string
-	usedCPUs int
-	usedMem  int64
-	lastBusy time.Time // when a job last left it; zero: never since start
+	// containers is the node's container runtime ("" none).
+	containers string
+	usedCPUs   int
+	usedMem    int64
+	lastBusy   time.Time // when a job last left it; zero: never since start
 }
 
 // loadPartitions asks each gate for its nodes and derives every
@@ -54,7 +56,7 @@ func (s *Server) loadPartitions(ctx context.Context) error {
 			return fmt.Errorf("gate %s: list nodes: %w", gn, err)
 		}
 		for _, n := range ns {
-			nd := &node{gateName: gn, name: n.Name, cpus: n.CPUs, memMB: n.MemMB, up: n.Up, reason: n.Reason}
+			nd := &node{gateName: gn, name: n.Name, cpus: n.CPUs, memMB: n.MemMB, up: n.Up, reason: n.Reason, containers: n.Containers}
 			s.nodes[nodeKey(gn, n.Name)] = nd
 			byGate[gn] = append(byGate[gn], nd)
 		}

@@ -63,6 +63,9 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 	if j.StdErr != "" {
 		spec.StdErr = s.outputPath(j, j.StdErr, j.NodeList)
 	}
+	if j.ContainerImage != "" {
+		spec.Container = &gate.Container{Image: j.ContainerImage, Mounts: j.ContainerMounts, WorkDir: j.ContainerWorkDir}
+	}
 	if j.TimeLimit > 0 {
 		spec.TimeLimit = time.Duration(j.TimeLimit) * time.Minute
 		spec.TimeoutLine = compat.TimeoutLineFormat(j.ID, j.NodeList)

@@ -76,6 +76,11 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 		}
 	}
 	j.OverSubscribe = compat.OverSubscribe(o.Given, o.Extra["exclusive"])
+	if o.Given["container-image"] {
+		j.ContainerImage = o.Extra["container-image"]
+		j.ContainerMounts = compat.ContainerMounts(o.Extra["container-mounts"])
+		j.ContainerWorkDir = o.Extra["container-workdir"]
+	}
 	account, err := s.checkAccount(user, o.Account) // accounts.go
 	if err != nil {
 		return nil, nil, err

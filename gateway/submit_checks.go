@@ -27,6 +27,9 @@ func (s *Server) checkRequirements(j *queue.Job, p *partition, o *compat.SubmitO
 	if o.Given["reservation"] && o.Extra["reservation"] != "" {
 		return sbatchFail(compat.ReasonBadResv) // nor reservations
 	}
+	if j.ContainerImage != "" && !s.runsContainers(p) {
+		return sbatchFail(compat.ReasonNodeConfig) // no node of p has a container runtime
+	}
 	if j.Held && !o.TestOnly {
 		return nil
 	}
@@ -46,6 +49,19 @@ func (s *Server) isNode(name string) bool {
 	defer s.mu.Unlock()
 	for _, n := range s.nodes {
 		if n.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// runsContainers reports whether a node of partition p has a container
+// runtime (gate.Node.Containers) for --container-image jobs.
+func (s *Server) runsContainers(p *partition) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, n := range p.nodes {
+		if n.containers != "" {
 			return true
 		}
 	}

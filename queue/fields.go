@@ -96,6 +96,9 @@ var jobFields = []field{
 	intField(77, func(j *Job) *int64 { return &j.CostMicros }),
 	strField(78, func(j *Job) *string { return &j.CostCurrency }),
 	intField(79, func(j *Job) *int64 { return &j.CostPastMicros }),
+	strField(80, func(j *Job) *string { return &j.ContainerImage }),
+	strsField(81, func(j *Job) *[]string { return &j.ContainerMounts }),
+	strField(82, func(j *Job) *string { return &j.ContainerWorkDir }),
 }
 
 // fieldByNum indexes jobFields by number.

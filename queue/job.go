@@ -159,6 +159,12 @@ type Job struct {
 	CostMicros     int64  `json:"cost_micros,omitempty"`
 	CostPastMicros int64  `json:"cost_past_micros,omitempty"`
 	CostCurrency   string `json:"cost_currency,omitempty"`
+	// ContainerImage is --container-image: the image the batch script runs
+	// in (empty: none), with ContainerMounts (--container-mounts items) and
+	// ContainerWorkDir (--container-workdir).
+	ContainerImage   string   `json:"container_image,omitempty"`
+	ContainerMounts  []string `json:"container_mounts,omitempty"`
+	ContainerWorkDir string   `json:"container_work_dir,omitempty"`
 	// Steps are the job's srun steps, numbered from 0 in the order they
 	// started (Steps[i].ID == i); they only grow.
 	Steps []Step `json:"steps,omitempty"`
@@ -201,6 +207,7 @@ func (j *Job) Clone() *Job {
 	c.Args = slices.Clone(j.Args)
 	c.Handle = slices.Clone(j.Handle)
 	c.Steps = slices.Clone(j.Steps)
+	c.ContainerMounts = slices.Clone(j.ContainerMounts)
 	return &c
 }
 

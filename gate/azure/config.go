@@ -307,3 +307,12 @@ func (o *Options) pool(name string) *PoolOptions {
 	}
 	return nil
 }
+
+// runtime is the pool's container runtime as gate.Node.Containers names
+// it: "" for none.
+func (p *PoolOptions) runtime() string {
+	if p.Containers == "none" {
+		return ""
+	}
+	return p.Containers
+}

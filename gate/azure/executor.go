@@ -22,6 +22,9 @@ type HostInfo struct {
 	StateDir string
 	// ReadyFile exists on the VM once cloud-init has finished.
 	ReadyFile string
+	// Containers is the container runtime cloud-init installed ("docker",
+	// "podman"; empty: none) for jobs submitted with --container-image.
+	Containers string
 }
 
 // Executor is the seam between provisioning and execution: it opens a
@@ -46,7 +49,7 @@ func (e SSHExecutor) Open(_ context.Context, h HostInfo) (gate.Gate, error) {
 	o := e.Base
 	o.Hosts = []ssh.Host{{
 		Name: h.Name, Address: h.Address, User: h.User, KeyFile: h.KeyFile,
-		CPUs: h.CPUs, MemMB: h.MemMB, HostKey: h.HostKey,
+		CPUs: h.CPUs, MemMB: h.MemMB, HostKey: h.HostKey, Containers: h.Containers,
 	}}
 	return ssh.New(h.Name, h.StateDir, o)
 }

@@ -122,6 +122,7 @@ func (g *Gate) executor(ctx context.Context, v *vmState) (gate.Gate, error) {
 		Name: v.rec.VM, Address: addr, User: g.opts.AdminUser, KeyFile: g.prov.loginKey.Path,
 		HostKey: v.rec.HostKey, CPUs: v.size.CPUs, MemMB: v.size.MemMB,
 		StateDir: filepath.Join(g.stateDir, "exec", v.rec.VM), ReadyFile: readyFile,
+		Containers: p.opts.runtime(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("azure: executor for %s: %w", v.rec.VM, err)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -77,7 +78,10 @@ func New(name, stateDir string, opts Options) (*Gate, error) {
 	if err != nil {
 		return nil, fmt.Errorf("local: host name: %w", err)
 	}
-	n := gate.Node{Name: host, CPUs: opts.CPUs, MemMB: opts.MemMB, Up: true}
+	if opts.Containers != "" && !slices.Contains(gate.ContainerRuntimes, opts.Containers) {
+		return nil, fmt.Errorf("local: containers %q: want one of %q", opts.Containers, gate.ContainerRuntimes)
+	}
+	n := gate.Node{Name: host, CPUs: opts.CPUs, MemMB: opts.MemMB, Up: true, Containers: opts.Containers}
 	if n.CPUs == 0 {
 		n.CPUs = runtime.NumCPU()
 	}

@@ -22,6 +22,8 @@ type job struct {
 	out   *os.File
 	err   *os.File // the error file (out itself when joined): kill lines go here
 	start time.Time
+	// container is set when the script runs inside an image (container.go).
+	container *containerRun
 }
 
 // close releases the job's files; safe on a partly opened job.
@@ -86,9 +88,19 @@ func (s *supervisor) startJob(spec *gate.Spec) (*job, error) {
 		}
 		wd = "/tmp"
 	}
+	argv := append([]string{"/bin/sh", "-c", taskPIDWrapper, filepath.Join(s.dir, scriptFile)}, spec.Args...)
+	if isContainerJob(spec) {
+		rt, err := lookRuntime(spec.Container.Runtime, spec.Env)
+		if err != nil {
+			j.close()
+			return nil, err
+		}
+		argv = containerArgv(spec, rt, s.dir, wd, os.Geteuid())
+		j.container = &containerRun{runtime: rt, name: containerName(spec, s.dir), env: jobEnv(spec.Env), cred: id.cred}
+	}
 	j.cmd = &exec.Cmd{
-		Path:   "/bin/sh",
-		Args:   append([]string{"/bin/sh", "-c", taskPIDWrapper, filepath.Join(s.dir, scriptFile)}, spec.Args...),
+		Path:   argv[0],
+		Args:   argv,
 		Env:    jobEnv(spec.Env),
 		Dir:    wd,
 		Stdin:  j.stdin,

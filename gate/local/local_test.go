@@ -35,6 +35,8 @@ func TestParseOptions(t *testing.T) {
 			in:   map[string]any{"cpus": float64(2), "supervisor": []string{"/x"}},
 			want: Options{CPUs: 2, SupervisorCmd: []string{"/x"}},
 		},
+		{name: "containers", in: map[string]any{"containers": "podman"}, want: Options{Containers: "podman"}},
+		{name: "unknown container runtime", in: map[string]any{"containers": "lxc"}, wantErr: "containers"},
 		{name: "unknown key", in: map[string]any{"cpu": 1}, wantErr: `unknown option "cpu"`},
 		{name: "negative cpus", in: map[string]any{"cpus": int64(-1)}, wantErr: "cpus"},
 		{name: "fractional memory", in: map[string]any{"memory_mb": 1.5}, wantErr: "memory_mb"},

@@ -36,7 +36,7 @@ func (s *supervisor) monitor(j *job, spec *gate.Spec) gate.Exit {
 			warn = w.C
 		}
 	}
-	k := &killer{pgid: pid, errFile: j.err}
+	k := &killer{pgid: pid, errFile: j.err, container: j.container}
 	defer k.stop()
 	// A Kill that came before the job started is read now.
 	if exists(s.dir, killFile) {
@@ -74,6 +74,9 @@ func (s *supervisor) monitor(j *job, spec *gate.Spec) gate.Exit {
 	err := j.cmd.Wait()
 	end := time.Now()
 	j.close()
+	if j.container != nil && k.cause != gate.CauseNone {
+		j.container.remove(s.log) // container.go: the client may not have passed the kill on
+	}
 	var ee *exec.ExitError
 	if err != nil && !errors.As(err, &ee) {
 		s.log.Error("wait for job", "err", err)
@@ -109,6 +112,8 @@ type killer struct {
 	cause    gate.Cause // set by the first request
 	grace    *time.Timer
 	deadline time.Time
+	// container, when set, takes the signal to the job's main process.
+	container *containerRun
 }
 
 // kill acts on req unless the script has exited already (then the job
@@ -135,9 +140,12 @@ func (k *killer) kill(req gate.KillRequest) {
 		sig = unix.SIGTERM
 	}
 	_ = unix.Kill(-k.pgid, unix.SIGCONT)
-	if sig == unix.SIGTERM {
+	switch {
+	case k.container != nil && k.container.signal(sig) == nil:
+		// sent by the runtime
+	case sig == unix.SIGTERM:
 		signalBatchAndSteps(k.pgid, sig) // steps.go
-	} else {
+	default:
 		_ = unix.Kill(-k.pgid, sig)
 	}
 	grace := max(req.Grace, 0)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sort"
 
 	"skyport/gate"
@@ -16,6 +17,10 @@ type Options struct {
 	CPUs int
 	// MemMB is the node's memory in MiB; zero means MemTotal of /proc/meminfo.
 	MemMB int64
+	// Containers is the container runtime ("docker" or "podman") that runs
+	// jobs submitted with --container-image; empty means none: such jobs
+	// are refused.
+	Containers string
 	// SupervisorCmd is the command that runs Supervise with the arguments
 	// the gate appends (see Supervise). Empty means this executable with
 	// the argument "supervise".
@@ -38,7 +43,8 @@ func open(cfg gate.Config) (gate.Gate, error) {
 }
 
 // parseOptions reads Options from a gate's TOML table: "cpus" and
-// "memory_mb" (non-negative integers) and "supervisor" (a list of strings).
+// "memory_mb" (non-negative integers), "containers" (a container runtime)
+// and "supervisor" (a list of strings).
 // Unknown keys are errors.
 func parseOptions(m map[string]any) (Options, error) {
 	var o Options
@@ -62,6 +68,12 @@ func parseOptions(m map[string]any) (Options, error) {
 				return Options{}, fmt.Errorf("local: option memory_mb: want a non-negative integer, got %v", v)
 			}
 			o.MemMB = n
+		case "containers":
+			rt, ok := v.(string)
+			if !ok || !slices.Contains(gate.ContainerRuntimes, rt) {
+				return Options{}, fmt.Errorf("local: option containers: want one of %q, got %v", gate.ContainerRuntimes, v)
+			}
+			o.Containers = rt
 		case "supervisor":
 			args, err := toStrings(v)
 			if err != nil {

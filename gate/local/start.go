@@ -35,6 +35,14 @@ func (g *Gate) Start(ctx context.Context, spec gate.Spec) (gate.Handle, error) {
 	if spec.Restart < 0 {
 		return nil, fmt.Errorf("local: start job %d: negative restart %d", spec.JobID, spec.Restart)
 	}
+	if spec.Container != nil {
+		if g.node.Containers == "" {
+			return nil, fmt.Errorf("local: start job %d: --container-image: gate %s runs no containers (set its containers option)", spec.JobID, g.name)
+		}
+		c := *spec.Container
+		c.Runtime = g.node.Containers
+		spec.Container = &c
+	}
 	name := runname.Of(spec.JobID, spec.Restart)
 	dir := filepath.Join(g.jobs, name)
 	log := g.log.With("job_id", spec.JobID, "run", name)

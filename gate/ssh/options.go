@@ -8,6 +8,7 @@ import (
 	"math"
 	"net"
 	"os/user"
+	"slices"
 	"strings"
 	"time"
 
@@ -71,6 +72,9 @@ type Host struct {
 	// RemoteDir holds the gate's files on the host; relative paths are
 	// relative to the remote home. Default ".skyport".
 	RemoteDir string
+	// Containers is the host's container runtime ("docker" or "podman")
+	// for jobs submitted with --container-image; empty refuses them.
+	Containers string
 }
 
 // The defaults of Options.
@@ -264,6 +268,11 @@ func parseHost(t map[string]any) (Host, error) {
 			h.SharedFS = b
 		case "remote_dir":
 			h.RemoteDir, err = opts.String(v)
+		case "containers":
+			h.Containers, err = opts.String(v)
+			if err == nil && !slices.Contains(gate.ContainerRuntimes, h.Containers) {
+				err = fmt.Errorf("want one of %q, got %q", gate.ContainerRuntimes, h.Containers)
+			}
 		default:
 			return Host{}, fmt.Errorf("unknown option %q", k)
 		}

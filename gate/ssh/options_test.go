@@ -47,6 +47,7 @@ cpus = 32
 memory = "16G"
 max_jobs = 4
 known_hosts = ["/home/alice/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"]
+containers = "docker"
 
 [[gates.lab.hosts]]
 name = "cpu1"
@@ -69,7 +70,7 @@ remote_dir = "/scratch/skyport"
 		Hosts: []Host{
 			{Name: "gpu1", Address: "gpu1.example:2222", User: "alice", KeyFile: "/home/alice/.ssh/id_ed25519",
 				CPUs: 32, MemMB: 16384, MaxJobs: 4,
-				KnownHosts: []string{"/home/alice/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"}},
+				KnownHosts: []string{"/home/alice/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"}, Containers: "docker"},
 			{Name: "cpu1", Address: "cpu1.example", MemMB: 2048,
 				HostKey:  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK5YcYNVPYXHq6p9u40D4c+VImF0LYmLCGD0wWrrJ3Uq cpu1",
 				SharedFS: true, RemoteDir: "/scratch/skyport"},
@@ -104,6 +105,7 @@ func TestParseOptionsErrors(t *testing.T) {
 		{"negative cpus", host(`cpus = -1`), "cpus"},
 		{"bad duration", "[gates.lab]\nnode_fail_grace = \"soon\"\n", "node_fail_grace"},
 		{"shared_fs not bool", host(`shared_fs = "yes"`), "shared_fs"},
+		{"unknown container runtime", host(`containers = "lxc"`), "containers"},
 		{"hosts not tables", "[gates.lab]\nhosts = [1]\n", "hosts"},
 	}
 	for _, tc := range tests {

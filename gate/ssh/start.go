@@ -65,6 +65,14 @@ func (g *Gate) Start(ctx context.Context, spec gate.Spec) (gate.Handle, error) {
 
 // start does the work of Start under the run's lock.
 func (g *Gate) start(ctx context.Context, c *conn, run string, spec gate.Spec, rec *record) (gate.Handle, error) {
+	if spec.Container != nil {
+		if c.host.Containers == "" {
+			return nil, fmt.Errorf("--container-image: host %s runs no containers (set its containers option)", c.host.Name)
+		}
+		ct := *spec.Container
+		ct.Runtime = c.host.Containers
+		spec.Container = &ct
+	}
 	if n := c.host.MaxJobs; n > 0 && g.active(c.host.Name) >= n {
 		return nil, fmt.Errorf("host runs max_jobs=%d jobs already: %w", n, gate.ErrUnavailable)
 	}
