@@ -21,6 +21,7 @@ type SrunOptions struct {
 	JobID       uint32 // --jobid; 0 when not given
 	JobName     string // -J; "" when not given
 	Label       bool   // -l: prefix lines with the task id
+	Overcommit  bool   // -O: more tasks than the job's CPUs
 	Quiet       bool   // -Q
 	// Submit holds the options that shape an allocation srun makes when
 	// it runs outside a job (-J, -p, -t, --mem, -A, -D, --export, ...).
@@ -34,7 +35,7 @@ type SrunOptions struct {
 // rest are refused as getopt refuses unknown options).
 var srunOpts = optTable{
 	prog:  "srun",
-	short: "A:c:C:D:e:hi:J:lm:n:N:o:p:q:Qt:uvVw:W:x:K",
+	short: "A:c:C:D:e:hi:J:lm:n:N:o:Op:q:Qt:uvVw:W:x:K",
 	long: []longOpt{
 		{"account", argRequired, 'A'}, {"cpus-per-task", argRequired, 'c'}, {"constraint", argRequired, 'C'},
 		{"chdir", argRequired, 'D'}, {"error", argRequired, 'e'}, {"help", argNone, 'h'},
@@ -50,7 +51,7 @@ var srunOpts = optTable{
 		{"mpi", argRequired, 0x106}, {"gres", argRequired, 0x107}, {"gpus", argRequired, 0x107},
 		{"pty", argNone, 0x106}, {"ntasks-per-node", argRequired, 0x108}, {"comment", argRequired, 0x109},
 		{"usage", argNone, 0x10a}, {"propagate", argOptional, 0x106}, {"mem-bind", argRequired, 0x106},
-		{"immediate", argOptional, 0x106}, {"open-mode", argRequired, 0x10b},
+		{"immediate", argOptional, 0x106}, {"open-mode", argRequired, 0x10b}, {"overcommit", argNone, 'O'},
 	},
 }
 
@@ -154,6 +155,9 @@ func (o *SrunOptions) apply(op scannedOpt) error {
 	case 'q':
 		s.QOS = op.arg
 		give("qos")
+	case 'O':
+		o.Overcommit = true
+		s.Extra["overcommit"], s.Given["overcommit"] = "", true
 	case 'Q':
 		o.Quiet = true
 	case 't':

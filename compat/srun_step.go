@@ -13,7 +13,8 @@ type StepEnvInput struct {
 	JobID  uint32
 	StepID uint32
 	Node   string
-	NTasks int // the step's tasks (1)
+	NTasks int // the step's tasks
+	TaskID int // this task's id (SLURM_PROCID, SLURM_LOCALID: one node)
 	CPUs   int // the CPUs of the job on the node
 	// InBatch says the step runs inside a batch job (srun in a script),
 	// where Slurm adds SLURM_DISTRIBUTION and the pack-group CPU count.
@@ -23,20 +24,30 @@ type StepEnvInput struct {
 
 // StepEnv returns the variables Slurm 22.05 sets for a task of an srun
 // step, over the job's own (sorted "NAME=value"): the SLURM_STEP_* set,
-// the task's ids (SLURM_PROCID, SLURM_LOCALID, SLURM_NODEID all 0 on one
-// node), SLURM_NTASKS/SLURM_NPROCS of the step, and srun's launch
-// variables. Not set: SLURM_TASK_PID (the runner knows it only after the
-// fork), the srun port variables (Sky Port's srun listens on no port) and
+// the task's ids (SLURM_PROCID and SLURM_LOCALID the task id,
+// SLURM_NODEID 0 on one node, SLURM_GTIDS every task of the node),
+// SLURM_NTASKS/SLURM_NPROCS of the step, and srun's launch variables.
+// Not set: SLURM_TASK_PID (the runner knows it only after the fork), the
+// srun port variables (Sky Port's srun listens on no port) and
 // SLURM_CPU_BIND* (Sky Port binds no CPUs).
 func StepEnv(in StepEnvInput) []string {
-	ntasks := strconv.Itoa(max(in.NTasks, 1))
+	n := max(in.NTasks, 1)
+	ntasks := strconv.Itoa(n)
 	step := strconv.FormatUint(uint64(in.StepID), 10)
+	task := strconv.Itoa(in.TaskID)
+	gtids := make([]byte, 0, 2*n)
+	for i := range n {
+		if i > 0 {
+			gtids = append(gtids, ',')
+		}
+		gtids = strconv.AppendInt(gtids, int64(i), 10)
+	}
 	env := []string{
 		"SLURM_STEP_ID=" + step, "SLURM_STEPID=" + step,
 		"SLURM_STEP_NODELIST=" + in.Node, "SLURM_STEP_NUM_NODES=1",
 		"SLURM_STEP_NUM_TASKS=" + ntasks, "SLURM_STEP_TASKS_PER_NODE=" + ntasks,
 		"SLURM_NTASKS=" + ntasks, "SLURM_NPROCS=" + ntasks,
-		"SLURM_PROCID=0", "SLURM_LOCALID=0", "SLURM_NODEID=0", "SLURM_GTIDS=0",
+		"SLURM_PROCID=" + task, "SLURM_LOCALID=" + task, "SLURM_NODEID=0", "SLURM_GTIDS=" + string(gtids),
 		"SLURM_LAUNCH_NODE_IPADDR=127.0.0.1", "SLURM_SRUN_COMM_HOST=127.0.0.1",
 		"SRUN_DEBUG=3",
 	}
@@ -44,7 +55,13 @@ func StepEnv(in StepEnvInput) []string {
 		env = append(env, "SLURM_UMASK="+in.Umask)
 	}
 	if in.InBatch {
-		env = append(env, "SLURM_DISTRIBUTION=cyclic",
+		// Slurm's default distribution: cyclic while the tasks are no
+		// more than the nodes (one), else block.
+		dist := "cyclic"
+		if n > 1 {
+			dist = "block"
+		}
+		env = append(env, "SLURM_DISTRIBUTION="+dist,
 			"SLURM_JOB_CPUS_PER_NODE_PACK_GROUP_0="+strconv.Itoa(max(in.CPUs, 1)))
 	}
 	slices.Sort(env)
@@ -91,27 +108,9 @@ func SignalName(sig int) string {
 	return "Unknown signal " + strconv.Itoa(sig)
 }
 
-// SrunTaskEnd is what srun prints on stderr when task 0 of step
-// jobID.stepID on node ends with exit code code or signal sig (core: it
-// dumped core), and srun's own exit status for it: the code, or 128+sig.
-// A clean exit prints nothing.
+// SrunTaskEnd is SrunTasksEnd for a step of one task.
 func SrunTaskEnd(node string, jobID, stepID uint32, code, sig int, core bool) (string, int) {
-	switch {
-	case sig != 0:
-		msg := "srun: error: " + node + ": task 0: " + SignalName(sig)
-		if core {
-			msg += " (core dumped)"
-		}
-		msg += "\n"
-		if sig == 9 || sig == 15 {
-			msg += "srun: Force Terminated StepId=" + strconv.FormatUint(uint64(jobID), 10) + "." +
-				strconv.FormatUint(uint64(stepID), 10) + "\n"
-		}
-		return msg, 128 + sig
-	case code != 0:
-		return "srun: error: " + node + ": task 0: Exited with exit code " + strconv.Itoa(code) + "\n", code
-	}
-	return "", 0
+	return SrunTasksEnd(node, jobID, stepID, []TaskEnd{{Code: code, Signal: sig, Core: core}})
 }
 
 // SrunStepName is the name of a step: -J, else the base name of the

@@ -19,8 +19,12 @@ import (
 // them in the job record, so sacct lists them after a restart; a job that
 // ends closes the steps still open (their processes died with it).
 
-// errNotRunning refuses a step for a job that does not run.
-var errNotRunning = errors.New("job not running")
+// errNotRunning refuses a step for a job that does not run; errTooMany a
+// step whose tasks need more CPUs than the job has (without -O).
+var (
+	errNotRunning = errors.New("job not running")
+	errTooMany    = errors.New("more processors requested than permitted")
+)
 
 // srunNoJob is srun's message for a job id it cannot use.
 func srunNoJob(id uint32, reason string) *compat.Error {
@@ -46,6 +50,9 @@ func (s *Server) handleStepStart(w http.ResponseWriter, r *http.Request) {
 		if j.State != queue.Running {
 			return errNotRunning
 		}
+		if !req.Overcommit && max(req.NTasks, 1)*max(req.CPUsPerTask, 1) > max(j.AllocCPUs, 1) {
+			return errTooMany
+		}
 		cpus := j.AllocCPUs
 		if req.CPUs > 0 && req.CPUs < cpus {
 			cpus = req.CPUs
@@ -63,6 +70,9 @@ func (s *Server) handleStepStart(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, errAccess):
 		writeError(w, http.StatusForbidden, srunNoJob(req.JobID, "Access/permission denied"))
+		return
+	case errors.Is(err, errTooMany):
+		writeError(w, http.StatusConflict, compat.Errorf(1, "srun: error: Unable to create step for job %d: More processors requested than permitted", req.JobID))
 		return
 	case errors.Is(err, errNotRunning):
 		writeError(w, http.StatusConflict, srunNoJob(req.JobID, "Job/step already completing or completed"))
@@ -165,14 +175,23 @@ func closeSteps(j *queue.Job, end time.Time) {
 	}
 }
 
-// stepLayout is sacct's Layout of a job's srun steps: Slurm distributes
-// the tasks of a step in a batch job cyclically, of srun's own allocation
-// in blocks.
+// stepLayout is sacct's Layout of a job's srun steps: Slurm's default
+// distribution, cyclic while a step's tasks are no more than its nodes
+// (one task in a batch job), else block (SLURM_DISTRIBUTION shows the
+// same); srun's own allocation lays its steps out in blocks.
 func stepLayout(j *queue.Job) string {
 	if j.Interactive {
 		return "Block"
 	}
 	return "Cyclic"
+}
+
+// stepLayoutOf is the Layout of step st of j.
+func stepLayoutOf(j *queue.Job, st *queue.Step) string {
+	if st.NTasks > 1 {
+		return "Block"
+	}
+	return stepLayout(j)
 }
 
 // stepViews is the Slurm-facing view of j's srun steps.
@@ -181,9 +200,9 @@ func stepViews(j *queue.Job) []*compat.Step {
 		return nil
 	}
 	out := make([]*compat.Step, len(j.Steps))
-	layout := stepLayout(j)
 	for i := range j.Steps {
 		st := &j.Steps[i]
+		layout := stepLayoutOf(j, st)
 		out[i] = &compat.Step{
 			ID: strconv.FormatUint(uint64(st.ID), 10), Name: st.Name, State: string(st.State),
 			ExitCode: st.ExitCode, Signal: st.ExitSignal, Start: st.Start, End: st.End,

@@ -61,11 +61,20 @@ type stepJob struct {
 	abort   <-chan string
 }
 
-// runStep registers, runs and reports one step of job j. It returns
-// srun's exit status and the step's end as reported.
+// runStep registers, runs and reports one step of job j: its tasks (-n,
+// else the job's SLURM_NTASKS) run here, each with its own SLURM_PROCID.
+// It returns srun's exit status and the step's end as reported.
 func runStep(ctx context.Context, inv *Invocation, o *compat.SrunOptions, j stepJob) (int, api.StepEndRequest) {
 	name := compat.SrunStepName(o)
-	resp, err := inv.Client.StepStart(ctx, api.StepStartRequest{JobID: j.id, Name: name, NTasks: 1, CPUs: o.CPUsPerTask})
+	ntasks := o.NTasks
+	if ntasks <= 0 {
+		ntasks = 1
+		if n, err := strconv.Atoi(lookupOr(j.env, "SLURM_NTASKS", "1")); err == nil && n > 1 {
+			ntasks = n
+		}
+	}
+	resp, err := inv.Client.StepStart(ctx, api.StepStartRequest{JobID: j.id, Name: name, NTasks: ntasks, CPUs: o.CPUsPerTask,
+		CPUsPerTask: o.CPUsPerTask, Overcommit: o.Overcommit})
 	if err != nil {
 		if unreachable(err) {
 			fmt.Fprintf(inv.Stderr, "srun: error: Unable to confirm allocation for job %d: Unable to contact slurm controller (connect failure)\n", j.id)
@@ -74,53 +83,49 @@ func runStep(ctx context.Context, inv *Invocation, o *compat.SrunOptions, j step
 		return inv.fail("srun", err), api.StepEndRequest{ExitCode: 1}
 	}
 	node := resp.Node
-	stepVars := compat.StepEnv(compat.StepEnvInput{
-		JobID: j.id, StepID: resp.StepID, Node: node, NTasks: 1, CPUs: resp.CPUs,
-		InBatch: j.inBatch, Umask: currentUmask(),
-	})
-	env := compat.MergeEnv(withoutVar(j.env, "SLURM_TASK_PID"), stepVars)
+	base := withoutVar(j.env, "SLURM_TASK_PID")
 	dir := inv.Cwd
 	if o.Submit.Chdir != "" {
 		dir = compat.ResolveWorkDir(o.Submit.Chdir, inv.Cwd)
 	}
-	cmd := exec.Command(o.Command[0], o.Command[1:]...)
-	cmd.Dir, cmd.Env = dir, env
+	ts := newTaskSet(ntasks, o.Command, dir, func(i int) []string {
+		return compat.MergeEnv(base, compat.StepEnv(compat.StepEnvInput{
+			JobID: j.id, StepID: resp.StepID, Node: node, NTasks: ntasks, TaskID: i, CPUs: resp.CPUs,
+			InBatch: j.inBatch, Umask: currentUmask(),
+		}))
+	})
+	defer ts.close()
 	vars := compat.PatternVars{
-		JobID: j.id, ArrayTaskID: -1, JobName: lookupOr(env, "SLURM_JOB_NAME", name),
-		User: lookupOr(env, "SLURM_JOB_USER", lookupOr(env, "USER", "")), Node: node,
+		JobID: j.id, ArrayTaskID: -1, JobName: lookupOr(base, "SLURM_JOB_NAME", name),
+		User: lookupOr(base, "SLURM_JOB_USER", lookupOr(base, "USER", "")), Node: node,
 		Step: strconv.FormatUint(uint64(resp.StepID), 10),
 	}
-	files, err := stepStdio(cmd, inv, o, dir, vars)
-	defer func() {
-		for _, f := range files {
-			_ = f.Close()
-		}
-	}()
 	rep := api.StepEndRequest{JobID: j.id, StepID: resp.StepID}
-	if err != nil {
-		fmt.Fprintf(inv.Stderr, "srun: error: %v\n", err)
-		rep.ExitCode = 1
-		endStep(ctx, inv, rep)
-		return 1, rep
+	for i, cmd := range ts.cmds {
+		vars.TaskID = i
+		if err := stepStdio(ts, cmd, inv, o, dir, vars); err != nil {
+			fmt.Fprintf(inv.Stderr, "srun: error: %v\n", err)
+			rep.ExitCode = 1
+			endStep(ctx, inv, rep)
+			return 1, rep
+		}
+	}
+	if o.Label || (ntasks > 1 && !o.Unbuffered) {
+		ts.lineStreams(o.Label)
+	}
+	if ntasks > 1 && o.Input == "" {
+		ts.broadcastStdin(inv.Stdin) // srun's default: its stdin to every task
 	}
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGHUP, syscall.SIGUSR1, syscall.SIGUSR2)
 	defer signal.Stop(sigs)
-	if err := cmd.Start(); err != nil {
-		// slurmstepd reports a failed execve on the task's stderr; the task exits 2.
-		fmt.Fprintf(cmd.Stderr, "slurmstepd-%s: error: execve(): %s: %s\n", node, o.Command[0], execErrText(err))
-		rep.ExitCode = 2
-		endStep(ctx, inv, rep)
-		msg, code := compat.SrunTaskEnd(node, j.id, resp.StepID, 2, 0, false)
-		fmt.Fprint(inv.Stderr, msg)
-		return code, rep
-	}
-	done := make(chan struct{})
-	go func() { _ = cmd.Wait(); close(done) }()
+	ts.start(node)
+	done := ts.wait()
 	stepName := fmt.Sprintf("StepId=%d.%d", j.id, resp.StepID)
 	aborted := false // srun or the daemon ended the step
 	var lastInt time.Time
 	abort := j.abort
+	stderr := ts.cmds0Stderr(inv)
 loop:
 	for {
 		select {
@@ -129,48 +134,39 @@ loop:
 		case why := <-abort:
 			abort = nil
 			aborted = true
-			fmt.Fprint(cmd.Stderr, compat.StepCancelledLine(j.id, resp.StepID, node, why, time.Now()))
+			fmt.Fprint(stderr, compat.StepCancelledLine(j.id, resp.StepID, node, why, time.Now()))
 			fmt.Fprint(inv.Stderr, "srun: Job step aborted: Waiting up to 32 seconds for job step to finish.\n")
-			_ = cmd.Process.Signal(syscall.SIGTERM)
+			ts.signal(syscall.SIGTERM)
 		case s := <-sigs:
 			switch s {
 			case syscall.SIGINT:
 				if time.Since(lastInt) > time.Second {
 					lastInt = time.Now()
-					fmt.Fprintf(inv.Stderr, "srun: interrupt (one more within 1 sec to abort)\nsrun: %s task 0: running\n", stepName)
+					fmt.Fprintf(inv.Stderr, "srun: interrupt (one more within 1 sec to abort)\nsrun: %s %s: running\n",
+						stepName, compat.TaskRange(ts.running()))
 					continue
 				}
 				fmt.Fprintf(inv.Stderr, "srun: sending Ctrl-C to %s\nsrun: forcing job termination\n"+
 					"srun: Job step aborted: Waiting up to 32 seconds for job step to finish.\n", stepName)
 				rep.Cancelled, aborted = true, true
-				_ = cmd.Process.Signal(syscall.SIGINT)
+				ts.signal(syscall.SIGINT)
 			case syscall.SIGTERM, syscall.SIGQUIT, syscall.SIGHUP:
 				fmt.Fprint(inv.Stderr, "srun: forcing job termination\n"+
 					"srun: Job step aborted: Waiting up to 32 seconds for job step to finish.\n")
-				fmt.Fprint(cmd.Stderr, compat.StepCancelledLine(j.id, resp.StepID, node, "cancelled", time.Now()))
+				fmt.Fprint(stderr, compat.StepCancelledLine(j.id, resp.StepID, node, "cancelled", time.Now()))
 				rep.Cancelled, aborted = true, true
-				_ = cmd.Process.Kill()
+				ts.signal(syscall.SIGKILL)
 			default:
-				_ = cmd.Process.Signal(s) // USR1/USR2 go to the task
+				ts.signal(s) // USR1/USR2 go to the tasks
 			}
 		}
 	}
-	ws, _ := cmd.ProcessState.Sys().(syscall.WaitStatus)
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rep.MaxRSSKB = ru.Maxrss
-		rep.UserCPU = time.Duration(ru.Utime.Nano()).Nanoseconds()
-		rep.SystemCPU = time.Duration(ru.Stime.Nano()).Nanoseconds()
-	}
-	core := false
-	switch {
-	case ws.Signaled():
-		rep.Signal = int(ws.Signal())
-		core = ws.CoreDump()
-	default:
-		rep.ExitCode = ws.ExitStatus()
-	}
+	var use stepUsage
+	ts.collect(&use)
+	rep.ExitCode, rep.Signal = use.code, use.signal
+	rep.MaxRSSKB, rep.UserCPU, rep.SystemCPU = use.maxRSSKB, use.userCPU.Nanoseconds(), use.systemCPU.Nanoseconds()
 	endStep(ctx, inv, rep)
-	msg, code := compat.SrunTaskEnd(node, j.id, resp.StepID, rep.ExitCode, rep.Signal, core)
+	msg, code := compat.SrunTasksEnd(node, j.id, resp.StepID, ts.ends)
 	switch {
 	case rep.Cancelled && rep.Signal == int(syscall.SIGINT):
 		// srun's double Ctrl-C: the abort lines said it all.
@@ -194,47 +190,45 @@ func endStep(ctx context.Context, inv *Invocation, rep api.StepEndRequest) {
 	}
 }
 
-// stepStdio connects the step's standard streams: srun's own, or the
-// files -o/-e/-i name (patterns expanded for the step, relative to its
-// working directory). It returns the files it opened.
-func stepStdio(cmd *exec.Cmd, inv *Invocation, o *compat.SrunOptions, dir string, v compat.PatternVars) ([]*os.File, error) {
+// stepStdio connects one task's standard streams: srun's own, or the
+// files -o/-e/-i name (patterns expanded for the task, relative to its
+// working directory; tasks naming the same file share it).
+func stepStdio(ts *taskSet, cmd *exec.Cmd, inv *Invocation, o *compat.SrunOptions, dir string, v compat.PatternVars) error {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = inv.Stdin, inv.Stdout, inv.Stderr
-	var files []*os.File
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
 	if o.Submit.OpenMode == "append" {
 		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 	}
 	open := func(pattern string, flag int) (*os.File, error) {
 		path := srunPath(pattern, dir, v)
-		f, err := os.OpenFile(path, flag, 0o644) //nolint:gosec // output files are 0644, as slurmstepd makes them
+		f, err := ts.open(path, flag)
 		if err != nil {
 			return nil, fmt.Errorf("Could not open stdio file %s: %w", path, errors.Unwrap(err)) //nolint:staticcheck // srun's own words
 		}
-		files = append(files, f)
 		return f, nil
 	}
 	if o.Output != "" {
 		f, err := open(o.Output, flags)
 		if err != nil {
-			return files, err
+			return err
 		}
 		cmd.Stdout, cmd.Stderr = f, f
 	}
 	if o.Error != "" {
 		f, err := open(o.Error, flags)
 		if err != nil {
-			return files, err
+			return err
 		}
 		cmd.Stderr = f
 	}
 	if o.Input != "" {
 		f, err := open(o.Input, os.O_RDONLY)
 		if err != nil {
-			return files, err
+			return err
 		}
 		cmd.Stdin = f
 	}
-	return files, nil
+	return nil
 }
 
 // srunPath is the file an srun -o/-e/-i pattern names.

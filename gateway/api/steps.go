@@ -25,6 +25,10 @@ type StepStartRequest struct {
 	NTasks int    `json:"ntasks"` // tasks the step runs (1)
 	// CPUs is the CPUs the step asks for; 0 means the job's.
 	CPUs int `json:"cpus,omitempty"`
+	// CPUsPerTask is srun -c (0: 1); Overcommit is -O: without it the
+	// tasks × CPUs per task must fit in the job's CPUs.
+	CPUsPerTask int  `json:"cpus_per_task,omitempty"`
+	Overcommit  bool `json:"overcommit,omitempty"`
 }
 
 // StepStartResponse answers a StepStartRequest.
