@@ -50,6 +50,7 @@ func (e SSHExecutor) Open(_ context.Context, h HostInfo) (gate.Gate, error) {
 	o.Hosts = []ssh.Host{{
 		Name: h.Name, Address: h.Address, User: h.User, KeyFile: h.KeyFile,
 		CPUs: h.CPUs, MemMB: h.MemMB, HostKey: h.HostKey, Containers: h.Containers,
+		ReadyFile: h.ReadyFile, // no job before cloud-init has finished
 	}}
 	return ssh.New(h.Name, h.StateDir, o)
 }

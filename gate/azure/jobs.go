@@ -84,6 +84,9 @@ func (g *Gate) Start(ctx context.Context, spec gate.Spec) (gate.Handle, error) {
 // still booting (the executor says ErrUnavailable) up to BootTimeout
 // after the VM's creation.
 func (g *Gate) startOn(ctx context.Context, v *vmState, spec gate.Spec) (gate.Handle, error) {
+	// The executor's one host is the VM, named after it: the pool's slot
+	// (spec.Node) is no name it knows.
+	spec.Node = v.rec.VM
 	deadline := v.rec.Created.Add(g.opts.BootTimeout)
 	for {
 		ex, err := g.executor(ctx, v)

@@ -49,6 +49,7 @@ type conn struct {
 	backoff time.Duration
 	closed  bool
 	cached  *hostInfo // what the host said on the latest connection
+	ready   bool      // Host.ReadyFile was seen: it stays ready
 }
 
 func newConn(h Host, opts *Options) *conn {

@@ -75,6 +75,11 @@ type Host struct {
 	// Containers is the host's container runtime ("docker" or "podman")
 	// for jobs submitted with --container-image; empty refuses them.
 	Containers string
+	// ReadyFile, when set, is a file that exists on the host once it is
+	// ready for jobs (a new cloud VM's cloud-init has finished); until
+	// then Start says gate.ErrUnavailable. Set by the Azure gate, not a
+	// TOML key.
+	ReadyFile string
 }
 
 // The defaults of Options.

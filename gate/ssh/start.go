@@ -87,6 +87,9 @@ func (g *Gate) start(ctx context.Context, c *conn, run string, spec gate.Spec, r
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", err, gate.ErrUnavailable)
 	}
+	if err := c.checkReady(ctx); err != nil {
+		return nil, err
+	}
 	jobs := g.jobsDir(inf)
 	dir := path.Join(jobs, run)
 	streams := streamsOf(spec, c.host.SharedFS)
