@@ -68,8 +68,17 @@ type Job struct {
 	// squeue %E prints it ("afterok:81(unfulfilled)"); empty for none.
 	Dependency string
 	// TRESPerNode is the per-node generic resource request squeue %b
-	// prints ("gres:gpu:1"); empty prints "N/A".
+	// prints ("gres:gpu:1"); empty prints "N/A". It is GRES.PerNode: the
+	// renderers take it when GRES.PerNode is empty.
 	TRESPerNode string
+	// GRES is the job's GPU request as slurmctld records it (zero: none).
+	GRES GRES
+	// GPUs is the job's gres/gpu count in its TRES: the GPUs it holds on
+	// its node once started, else the GPUs it asks for (0: none). GPUIDs
+	// are the indices of the GPUs it holds, in increasing order
+	// (scontrol -d show job's IDX).
+	GPUs   int
+	GPUIDs []int
 	// SubmitLine is the submitting command line (sacct SubmitLine).
 	SubmitLine string
 
@@ -147,6 +156,8 @@ type Partition struct {
 	Nodes       []string
 	TotalCPUs   int
 	TotalMemMB  int64
+	// TotalGPUs is the GPUs of its nodes (TRES gres/gpu=N; 0: none).
+	TotalGPUs int
 }
 
 // Node is the Slurm-facing view of a node (sinfo, scontrol show node).
@@ -158,6 +169,10 @@ type Node struct {
 	MemMB      int64
 	AllocMemMB int64
 	FreeMemMB  int64
+	// GPUs is the node's GPU count (Gres=gpu:N; 0: none), AllocGPUs the
+	// ones its jobs hold (GresUsed=gpu:N).
+	GPUs      int
+	AllocGPUs int
 	// State is Slurm's long state: "idle", "mixed", "allocated", "down", "drained".
 	State  string
 	Reason string

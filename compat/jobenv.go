@@ -47,6 +47,9 @@ type JobEnvInput struct {
 	Restarts       int    // times the job was requeued; SLURM_RESTART_COUNT when > 0
 	PrioProcess    int    // the scheduling priority (nice) sbatch ran with
 	Conf           string // SLURM_CONF; empty leaves it out
+	// GPUs are the indices of the GPUs the job holds on the node (empty:
+	// none): CUDA_VISIBLE_DEVICES and the others of gpuEnv.
+	GPUs []int
 }
 
 // JobEnv returns the variables Slurm 22.05 sets for a batch job, sorted by
@@ -160,6 +163,7 @@ func JobEnv(j JobEnvInput) []string {
 	if o.Given["get-user-env"] {
 		set("SLURM_GET_USER_ENV", "1")
 	}
+	gpuEnv(env, &j) // jobenv_gpu.go
 	set("ENVIRONMENT", "BATCH")
 	set("HOSTNAME", j.Node)
 

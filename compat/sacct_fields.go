@@ -120,6 +120,9 @@ var sacctFields = []sacctField{
 	}},
 	{"AllocTRES", 10, sacctStr, func(b []byte, r *sacctRow) ([]byte, bool) {
 		if r.step != nil {
+			if r.step == r.j.Batch {
+				return appendBatchTRES(b, rowCPUs(r), r.j), true
+			}
 			b = append(b, "cpu="...)
 			b = appendInt(b, rowCPUs(r))
 			b = append(b, ",mem="...)
@@ -130,7 +133,7 @@ var sacctFields = []sacctField{
 		if r.j.NodeList == "" {
 			return b, false
 		}
-		return appendJobTRES(b, r.j, false), true
+		return appendTRES(b, r.j, false), true
 	}},
 	{"AssocID", 7, sacctNum, sacctNone},
 	{"AveCPU", 10, sacctStr, stepUsage(func(b []byte, s *Step, _ *sacctRow) []byte {
@@ -267,7 +270,7 @@ var sacctFields = []sacctField{
 		}
 		return appendInt(b, int64(max(r.j.NumNodes, 1))), true
 	}},
-	{"ReqTRES", 10, sacctStr, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendJobTRES(b, r.j, false), true })},
+	{"ReqTRES", 10, sacctStr, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendTRES(b, r.j, false), true })},
 	{"Reservation", 20, sacctStr, sacctNone},
 	{"ReservationId", 8, sacctNum, sacctNone},
 	{"Reserved", 10, sacctNum, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendLongClock(b, jobReserved(r)), true })},

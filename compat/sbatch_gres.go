@@ -8,8 +8,9 @@ import (
 // This file holds the checks slurmctld makes on a submission's generic
 // resources (GRES) and the other node requirements Sky Port's nodes cannot
 // meet: features (-C), reservations and excluded nodes. Sky Port's nodes
-// have no GPUs, no features and no reservations; its one GRES type is
-// "gpu", as on a cluster with GresTypes=gpu and no node that has one.
+// have no features and no reservations; its one GRES type is "gpu", as on
+// a cluster with GresTypes=gpu (gres.go records a request; the gateway
+// checks it against the GPUs of the partition's nodes).
 
 // Reasons slurmctld gives for a submission its nodes cannot take.
 const (

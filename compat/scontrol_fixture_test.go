@@ -86,7 +86,7 @@ func fixtureScontrolReal() ScontrolData {
 
 	j1133 := held(1133, "gres", at(14, 44, 27), "JobHeldUser")
 	j1133.Nice, j1133.NumCPUs, j1133.NumTasks, j1133.MinMemoryMB = 10, 2, 2, 500
-	j1133.Command, j1133.TRESPerNode = "/tmp/scx/job.sh", "gres:gpu:1"
+	j1133.Command, j1133.TRESPerNode, j1133.GPUs = "/tmp/scx/job.sh", "gres:gpu:1", 1
 	j1133.StdOut, j1133.StdErr = "/tmp/scx/out-1133.txt", "/tmp/scx/err-1133.txt"
 
 	j1135 := held(1135, "arr", at(14, 44, 27), "JobHeldUser")

@@ -109,31 +109,6 @@ func scontrolScheduler(j *Job) string {
 	return "Main"
 }
 
-// appendGresTRES appends the generic resources of the job's TRES
-// (",gres/gpu=1" for a per-node request "gres:gpu:1" on one node).
-func appendGresTRES(b []byte, j *Job) []byte {
-	for _, req := range splitNonEmpty(j.TRESPerNode, ",") {
-		spec := strings.TrimPrefix(req, "gres:")
-		parts := strings.Split(spec, ":")
-		count := int64(1)
-		if len(parts) > 1 {
-			n, rest := cStrtol(parts[len(parts)-1])
-			if rest != "" || n <= 0 {
-				continue
-			}
-			count = n
-		}
-		if len(parts) > 2 {
-			continue // typed requests ("gpu:a100:2") are not reproduced
-		}
-		b = append(b, ",gres/"...)
-		b = append(b, parts[0]...)
-		b = append(b, '=')
-		b = appendInt(b, count*int64(max(j.NumNodes, 1)))
-	}
-	return b
-}
-
 // orDefault returns s, or def when s is empty.
 func orDefault(s, def string) string {
 	if s == "" {

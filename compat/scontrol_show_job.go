@@ -202,13 +202,13 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 	r.add(" ReqB:S:C:T=0:0:*:*")
 	r.end()
 	r.add("TRES=")
-	r.b = appendJobTRES(r.b, j, true)
-	r.b = appendGresTRES(r.b, j)
+	r.b = appendTRES(r.b, j, true)
 	r.end()
 	r.add("Socks/Node=* NtasksPerN:B:S:C=0:0:*:* CoreSpec=*")
 	r.end()
 	if details > 0 && started {
-		r.add("JOB_GRES=(null)")
+		r.add("JOB_GRES=")
+		r.b = appendJobGresDetail(r.b, j, true)
 		r.end()
 		r.add("  Nodes=", j.NodeList, " CPU_IDs=")
 		cpus := max(j.NumCPUs, 1) / max(j.NumNodes, 1)
@@ -224,6 +224,7 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 		}
 		r.b = appendInt(r.b, mem)
 		r.add(" GRES=")
+		r.b = appendJobGresDetail(r.b, j, false)
 		r.end()
 	}
 
@@ -267,10 +268,7 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 		r.add("MailUser=", j.MailUser, " MailType=", j.MailType)
 		r.end()
 	}
-	if j.TRESPerNode != "" {
-		r.add("TresPerNode=", j.TRESPerNode)
-		r.end()
-	}
+	appendGRESLines(&r, j)
 	if oneLiner {
 		return append(r.b, '\n')
 	}

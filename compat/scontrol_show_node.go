@@ -87,6 +87,7 @@ func appendScontrolPartition(b []byte, p *Partition, oneLiner bool) []byte {
 	r.b = appendInt(r.b, int64(len(p.Nodes)))
 	r.add(",billing=")
 	r.b = appendInt(r.b, int64(p.TotalCPUs))
+	r.b = appendGPUTRES(r.b, p.TotalGPUs)
 	if oneLiner {
 		return append(r.b, '\n')
 	}
@@ -178,12 +179,14 @@ func appendScontrolNode(b []byte, n *Node, oneLiner bool, details int, loc *time
 	r.end()
 	r.add("ActiveFeatures=(null)")
 	r.end()
-	r.add("Gres=(null)")
+	r.add("Gres=")
+	r.b = appendNodeGres(r.b, n.GPUs)
 	r.end()
 	if details > 0 {
 		r.add("GresDrain=N/A")
 		r.end()
-		r.add("GresUsed=gpu:0")
+		r.add("GresUsed=")
+		r.b = appendGPUCount(r.b, n.AllocGPUs)
 		r.end()
 	}
 	r.add("NodeAddr=", n.Name, " NodeHostName=", n.Name)
@@ -223,6 +226,7 @@ func appendScontrolNode(b []byte, n *Node, oneLiner bool, details int, loc *time
 	r.b = appendMemMB(r.b, n.MemMB)
 	r.add(",billing=")
 	r.b = appendInt(r.b, int64(n.CPUs))
+	r.b = appendGPUTRES(r.b, n.GPUs)
 	r.end()
 	r.add("AllocTRES=")
 	if n.AllocCPUs > 0 {
@@ -235,6 +239,9 @@ func appendScontrolNode(b []byte, n *Node, oneLiner bool, details int, loc *time
 		}
 		r.add("mem=")
 		r.b = appendMemMB(r.b, n.AllocMemMB)
+	}
+	if n.AllocCPUs > 0 || n.AllocMemMB > 0 {
+		r.b = appendGPUTRES(r.b, n.AllocGPUs)
 	}
 	r.end()
 	r.add("CapWatts=n/a")

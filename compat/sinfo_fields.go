@@ -96,7 +96,9 @@ var sinfoFields = []sinfoField{
 		return b
 	}},
 	{'g', "groups", "GROUPS", sinfoPartAttr, sinfoPartConst("all")},
-	{'G', "gres", "GRES", sinfoNodeAttr, sinfoConst("(null)")},
+	{'G', "gres", "GRES", sinfoNodeAttr, func(b []byte, r *sinfoRecord) []byte {
+		return appendNodeGres(b, firstOf(r.nodes).GPUs)
+	}},
 	{'h', "oversubscribe", "OVERSUBSCRIBE", sinfoPartAttr, sinfoPartConst("NO")},
 	{'H', "timestamp", "TIMESTAMP", sinfoNodeAttr, func(b []byte, r *sinfoRecord) []byte {
 		if t := firstOf(r.nodes).ReasonTime; !t.IsZero() {
@@ -183,7 +185,12 @@ var sinfoFields = []sinfoField{
 	}},
 	{0, "comment", "COMMENT", sinfoNodeAttr, sinfoConst("(null)")},
 	{0, "extra", "EXTRA", sinfoNodeAttr, sinfoConst("(null)")},
-	{0, "gresused", "GRES_USED", sinfoNodeAttr, sinfoConst("(null)")},
+	{0, "gresused", "GRES_USED", sinfoNodeAttr, func(b []byte, r *sinfoRecord) []byte {
+		if n := firstOf(r.nodes); n.GPUs > 0 {
+			return appendGPUCount(b, n.AllocGPUs)
+		}
+		return append(b, "(null)"...)
+	}},
 	{0, "port", "PORT", sinfoNodeAttr, sinfoConst("6818")},
 	{0, "share", "OVERSUBSCRIBE", sinfoPartAttr, sinfoPartConst("NO")},
 	{0, "statecomplete", "STATECOMPLETE", sinfoNodeAttr, func(b []byte, r *sinfoRecord) []byte {

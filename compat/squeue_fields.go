@@ -175,7 +175,7 @@ var squeueFields = []squeueField{
 	{0, "STDIN", strField(func(j *Job) string { return j.StdIn }, "/dev/null")},
 	{0, "EXIT_CODE", intField(func(j *Job) int64 { return int64(j.ExitCode) })},
 	{0, "RESTART_COUNT", intField(func(j *Job) int64 { return int64(j.Restarts) })},
-	{0, "TRES_ALLOC", func(b []byte, r *squeueRow) ([]byte, bool) { return appendJobTRES(b, r.j, true), true }},
+	{0, "TRES_ALLOC", func(b []byte, r *squeueRow) ([]byte, bool) { return appendTRES(b, r.j, true), true }},
 	{0, "PENDING_TIME", func(b []byte, r *squeueRow) ([]byte, bool) {
 		start := r.j.StartTime
 		if r.j.State == "PENDING" || start.IsZero() {
@@ -206,13 +206,13 @@ var squeueFields = []squeueField{
 	{0, "PREEMPT_TIME", constField("N/A")},
 	{0, "RESIZE_TIME", constField("N/A")},
 	{0, "DEADLINE", constField("N/A")},
-	{0, "CPUS_PER_TRES", constField("N/A")},
-	{0, "MEM_PER_TRES", constField("N/A")},
+	{0, "CPUS_PER_TRES", strField(func(j *Job) string { return j.GRES.CPUsPerTRES }, "N/A")},
+	{0, "MEM_PER_TRES", strField(func(j *Job) string { return j.GRES.MemPerTRES }, "N/A")},
 	{0, "TRES_BIND", constField("N/A")},
 	{0, "TRES_FREQ", constField("N/A")},
-	{0, "TRES_PER_JOB", constField("N/A")},
-	{0, "TRES_PER_SOCKET", constField("N/A")},
-	{0, "TRES_PER_TASK", constField("N/A")},
+	{0, "TRES_PER_JOB", strField(func(j *Job) string { return j.GRES.PerJob }, "N/A")},
+	{0, "TRES_PER_SOCKET", strField(func(j *Job) string { return j.GRES.PerSocket }, "N/A")},
+	{0, "TRES_PER_TASK", strField(func(j *Job) string { return j.GRES.PerTask }, "N/A")},
 	{0, "HET_JOB_ID", constField("N/A")},
 	{0, "HET_JOB_OFFSET", constField("N/A")},
 	{0, "HET_JOB_ID_SET", constField("N/A")},

@@ -3,7 +3,6 @@ package compat
 import (
 	"bufio"
 	"io"
-	"slices"
 	"time"
 )
 
@@ -17,20 +16,25 @@ import (
 // known at all, and "squeue: error: Invalid sort specification: X" (exit
 // 1, after the header) for a bad -S. Write errors are returned as is.
 func Squeue(w io.Writer, o SqueueOptions, jobs []*Job, myUID uint32, now time.Time) error {
+	return SqueueFrom(w, o, JobList(jobs), myUID, now)
+}
+
+// SqueueFrom is Squeue over a JobSource. It reads each job's view once
+// (twice with a single -j id, to tell an unknown id): it renders the
+// lines of a job as it selects it, and keeps only the text and small
+// pointer-free records for sorting, never a view of every job.
+func SqueueFrom(w io.Writer, o SqueueOptions, src JobSource, myUID uint32, now time.Time) error {
 	if o.Show != "" {
 		_, err := io.WriteString(w, o.Show)
 		return err
 	}
-	if o.Jobs != nil && len(*o.Jobs) == 1 && !o.Steps {
-		id := (*o.Jobs)[0].JobID
-		if !slices.ContainsFunc(jobs, func(j *Job) bool { return j.JobID == id || j.ArrayJobID == id }) {
-			if o.Clusters != "" && !o.NoHeader {
-				if _, err := io.WriteString(w, o.clusterLine()); err != nil {
-					return err
-				}
+	if o.Jobs != nil && len(*o.Jobs) == 1 && !o.Steps && !sourceHasJob(src, (*o.Jobs)[0].JobID) {
+		if o.Clusters != "" && !o.NoHeader {
+			if _, err := io.WriteString(w, o.clusterLine()); err != nil {
+				return err
 			}
-			return Errorf(1, "slurm_load_jobs error: Invalid job id specified")
 		}
+		return Errorf(1, "slurm_load_jobs error: Invalid job id specified")
 	}
 	items, _ := o.compileFormat()
 	bw := bufio.NewWriterSize(w, 64<<10)
@@ -59,33 +63,30 @@ func Squeue(w io.Writer, o SqueueOptions, jobs []*Job, myUID uint32, now time.Ti
 	}
 	sel := squeueSelectionPool.Get().(*squeueSelection)
 	defer func() {
-		sel.jobs = nil
+		sel.release()
 		squeueSelectionPool.Put(sel)
 	}()
-	selectSqueueJobs(sel, &o, jobs, myUID)
-	sortSqueueRecords(sel, keys, now)
 	row := squeueRow{now: now, loc: now.Location()}
-	var scratch []byte
+	selectSqueueJobs(sel, &o, src, keys, items, &row, myUID)
+	sortSqueueRecords(sel, keys)
 	for _, i := range sel.order {
 		rec := &sel.recs[i]
-		row.j = jobs[rec.job]
-		row.task = -1
-		if rec.taskOff < 0 {
-			line, scratch = appendSqueueLine(line[:0], scratch, items, &row)
-			if _, err := bw.Write(line); err != nil {
-				return err
-			}
-			continue
-		}
-		for _, task := range sel.tasks[rec.taskOff : rec.taskOff+rec.taskN] {
-			row.task = task
-			line, scratch = appendSqueueLine(line[:0], scratch, items, &row)
-			if _, err := bw.Write(line); err != nil {
-				return err
-			}
+		if _, err := bw.Write(sel.text[rec.off:rec.end]); err != nil {
+			return err
 		}
 	}
 	return bw.Flush()
+}
+
+// sourceHasJob reports whether src holds job id or a task of array id.
+func sourceHasJob(src JobSource, id uint32) bool {
+	var scratch Job
+	for i := range src.Len() {
+		if j := src.View(i, &scratch, 0); j.JobID == id || j.ArrayJobID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // clusterLine is the line -M puts before the header: "CLUSTER: NAME".

@@ -3,64 +3,7 @@ package compat
 import (
 	"slices"
 	"strings"
-	"sync"
 )
-
-// squeueRecord is a selected job (an index into the jobs given to Squeue)
-// and the rows it prints: the job itself (taskOff -1), or taskN array
-// tasks from the shared task pool. It holds no pointers, so that a large
-// queue costs the garbage collector nothing to scan.
-type squeueRecord struct {
-	job            int32
-	taskOff, taskN int32
-	// Sort keys computed once: %t (index in jobStates), start for sorting,
-	// %M and %L seconds.
-	code       uint8
-	start      int64
-	used, left int64
-}
-
-// squeueSelection is the outcome of selecting and sorting: records, the
-// task pool they point into, and the printing order.
-type squeueSelection struct {
-	jobs  []*Job
-	recs  []squeueRecord
-	tasks []int64
-	order []int32
-}
-
-// squeueSelectionPool recycles selections between calls.
-var squeueSelectionPool = sync.Pool{New: func() any { return new(squeueSelection) }}
-
-// selectSqueueJobs applies the filters of o and expands pending arrays
-// into tasks where -r or a "-j 45_2" selector asks for it.
-func selectSqueueJobs(sel *squeueSelection, o *SqueueOptions, jobs []*Job, myUID uint32) {
-	sel.jobs, sel.recs, sel.tasks = jobs, sel.recs[:0], sel.tasks[:0]
-	if cap(sel.recs) < len(jobs) {
-		sel.recs = make([]squeueRecord, 0, len(jobs))
-	}
-	for i, j := range jobs {
-		if !o.selectsJob(j, myUID) {
-			continue
-		}
-		rec := squeueRecord{job: int32(i), taskOff: -1}
-		var tasks []int64
-		if o.Jobs != nil {
-			var ok bool
-			if tasks, ok = squeueJobMatch(*o.Jobs, j); !ok {
-				continue
-			}
-		}
-		if tasks == nil && j.ArrayTasks != "" && o.Array {
-			tasks = expandArrayTasks(j.ArrayTasks)
-		}
-		if tasks != nil {
-			rec.taskOff, rec.taskN = int32(len(sel.tasks)), int32(len(tasks))
-			sel.tasks = append(sel.tasks, tasks...)
-		}
-		sel.recs = append(sel.recs, rec)
-	}
-}
 
 // squeueJobMatch reports whether the -j list selects j and which rows it
 // prints: the whole job (nil), or (for a pending array) the named tasks.

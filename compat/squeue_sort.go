@@ -7,16 +7,19 @@ import (
 	"time"
 )
 
-// squeueSortKey is one -S key: a comparison and its direction. start
-// marks the start-time key, which Slurm 22.05 sorts differently (see
+// squeueSortKey is one -S key: what it sorts on and its direction. Every
+// key is one number or one string per row, which selectSqueueJobs reads
+// from the job's view into a column (see squeueSelection), so that sorting
+// compares small integers and never goes back to the views. start marks
+// the start-time key, which Slurm 22.05 sorts differently (see
 // sortSqueueRecords).
 type squeueSortKey struct {
-	cmp     func(ja, jb *Job, a, b *squeueRecord) int
+	// num is the key as an order-preserving unsigned number; nil when
+	// the key is a string (str).
+	num     func(j *Job, r *squeueRecord, row *squeueRow) uint64
+	str     func(j *Job, r *squeueRecord) string
 	reverse bool
 	start   bool
-	// letter is the -S letter (0 for "cluster"); keyed letters can be
-	// turned into one integer per record before sorting (see sortKeyed).
-	letter byte
 }
 
 // parseSqueueSort parses a -S spec ("P,t,-p" when empty). Keys are read
@@ -34,64 +37,78 @@ func parseSqueueSort(spec string) ([]squeueSortKey, error) {
 		reverse := i > 0 && spec[i-1] == '-'
 		if i >= 6 && strings.EqualFold(spec[i-6:i+1], "cluster") {
 			reverse = i >= 7 && spec[i-7] == '-'
-			rev = append(rev, squeueSortKey{cmp: func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Cluster, jb.Cluster) }, reverse: reverse})
+			rev = append(rev, squeueSortKey{str: func(j *Job, _ *squeueRecord) string { return j.Cluster }, reverse: reverse})
 			i -= 6
 			continue
 		}
-		f, ok := squeueSorters[c]
+		k, ok := squeueSorters[c]
 		if !ok {
 			return nil, Errorf(1, "squeue: error: Invalid sort specification: %s", string([]byte{c}))
 		}
-		if f != nil {
-			rev = append(rev, squeueSortKey{cmp: f, reverse: reverse, start: c == 'S', letter: c})
+		if k.num != nil || k.str != nil {
+			k.reverse, k.start = reverse, c == 'S'
+			rev = append(rev, k)
 		}
 	}
 	slices.Reverse(rev)
 	return rev, nil
 }
 
-// squeueSorters maps -S letters to comparisons; nil entries are accepted
+// CheckSqueueSort returns the error Squeue gives for the -S spec (after
+// printing the header), nil when Squeue accepts it.
+func CheckSqueueSort(spec string) error {
+	_, err := parseSqueueSort(spec)
+	return err
+}
+
+// ordInt maps a signed number to an unsigned one of the same order.
+func ordInt(x int64) uint64 { return uint64(x) ^ 1<<63 }
+
+// numKey is a key on a signed number of the job.
+func numKey(get func(j *Job) int64) squeueSortKey {
+	return squeueSortKey{num: func(j *Job, _ *squeueRecord, _ *squeueRow) uint64 { return ordInt(get(j)) }}
+}
+
+// strKey is a key on a string of the job.
+func strKey(get func(j *Job) string) squeueSortKey {
+	return squeueSortKey{str: func(j *Job, _ *squeueRecord) string { return get(j) }}
+}
+
+// squeueSorters maps -S letters to keys; empty entries are accepted
 // letters that do not sort (Slurm ignores them too).
-var squeueSorters = map[byte]func(ja, jb *Job, a, b *squeueRecord) int{
-	'B': func(ja, jb *Job, _, _ *squeueRecord) int {
-		return strings.Compare(firstNode(ja.NodeList), firstNode(jb.NodeList))
-	},
-	'b': nil, 'c': nil, 'f': nil, 'h': nil, 'n': nil, 'O': nil,
-	'H': nil, 'I': nil, 'J': nil, 'z': nil, 'v': nil, 'd': nil,
-	'C': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.NumCPUs, jb.NumCPUs) },
-	'D': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.NumNodes, jb.NumNodes) },
-	'e': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.EndTime.Unix(), jb.EndTime.Unix()) },
-	'g': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Group, jb.Group) },
-	'G': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.GID, jb.GID) },
-	'i': func(ja, jb *Job, _, _ *squeueRecord) int {
-		ia, ta := squeueSortID(ja)
-		ib, tb := squeueSortID(jb)
-		if ia != ib {
-			return cmp.Compare(ia, ib)
+var squeueSorters = map[byte]squeueSortKey{
+	'B': strKey(func(j *Job) string { return firstNode(j.NodeList) }),
+	'b': {}, 'c': {}, 'f': {}, 'h': {}, 'n': {}, 'O': {},
+	'H': {}, 'I': {}, 'J': {}, 'z': {}, 'v': {}, 'd': {},
+	'C': numKey(func(j *Job) int64 { return int64(j.NumCPUs) }),
+	'D': numKey(func(j *Job) int64 { return int64(j.NumNodes) }),
+	'e': numKey(func(j *Job) int64 { return j.EndTime.Unix() }),
+	'g': strKey(func(j *Job) string { return j.Group }),
+	'G': numKey(func(j *Job) int64 { return int64(j.GID) }),
+	'i': {num: func(j *Job, _ *squeueRecord, _ *squeueRow) uint64 {
+		id, task := squeueSortID(j)
+		return uint64(id)<<32 | uint64(task)
+	}},
+	'j': strKey(func(j *Job) string { return j.Name }),
+	'l': numKey(limitKey),
+	'L': {num: func(j *Job, _ *squeueRecord, row *squeueRow) uint64 {
+		if j.TimeLimit == Infinite {
+			return ordInt(limitKey(j))
 		}
-		return cmp.Compare(ta, tb)
-	},
-	'j': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Name, jb.Name) },
-	'l': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(limitKey(ja), limitKey(jb)) },
-	'L': func(_, _ *Job, a, b *squeueRecord) int { return cmp.Compare(a.left, b.left) },
-	'm': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.MinMemoryMB, jb.MinMemoryMB) },
-	'M': func(_, _ *Job, a, b *squeueRecord) int { return cmp.Compare(a.used, b.used) },
-	'N': func(ja, jb *Job, _, _ *squeueRecord) int {
-		return strings.Compare(firstNode(ja.NodeList), firstNode(jb.NodeList))
-	},
-	'p': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.Priority, jb.Priority) },
-	'Q': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.Priority, jb.Priority) },
-	'P': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.Partition, jb.Partition) },
-	'S': func(_, _ *Job, a, b *squeueRecord) int { return cmp.Compare(a.start, b.start) },
-	't': func(_, _ *Job, a, b *squeueRecord) int {
-		return strings.Compare(stateCodeAt(a.code), stateCodeAt(b.code))
-	},
-	'T': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.State, jb.State) },
-	'u': func(ja, jb *Job, _, _ *squeueRecord) int { return strings.Compare(ja.User, jb.User) },
-	'U': func(ja, jb *Job, _, _ *squeueRecord) int { return cmp.Compare(ja.UID, jb.UID) },
-	'V': func(ja, jb *Job, _, _ *squeueRecord) int {
-		return cmp.Compare(ja.SubmitTime.Unix(), jb.SubmitTime.Unix())
-	},
+		return ordInt(j.TimeLimit*secondsPerMinute - squeueTimeUsed(row))
+	}},
+	'm': numKey(func(j *Job) int64 { return j.MinMemoryMB }),
+	'M': {num: func(_ *Job, _ *squeueRecord, row *squeueRow) uint64 { return ordInt(squeueTimeUsed(row)) }},
+	'N': strKey(func(j *Job) string { return firstNode(j.NodeList) }),
+	'p': numKey(func(j *Job) int64 { return int64(j.Priority) }),
+	'Q': numKey(func(j *Job) int64 { return int64(j.Priority) }),
+	'P': strKey(func(j *Job) string { return j.Partition }),
+	'S': {num: func(_ *Job, r *squeueRecord, _ *squeueRow) uint64 { return ordInt(r.start) }},
+	't': {str: func(_ *Job, r *squeueRecord) string { return stateCodeAt(r.code) }},
+	'T': strKey(func(j *Job) string { return j.State }),
+	'u': strKey(func(j *Job) string { return j.User }),
+	'U': numKey(func(j *Job) int64 { return int64(j.UID) }),
+	'V': numKey(func(j *Job) int64 { return j.SubmitTime.Unix() }),
 }
 
 // squeueSortID is the id -S i sorts on: the array master and task for
@@ -124,7 +141,16 @@ func sortStart(j *Job, now time.Time) int64 {
 	return t.Unix()
 }
 
-// sortSqueueRecords fills sel.order with the records in squeue's order.
+// fillSortFields sets the fields of r that sorting reads: the job id,
+// the state code and the start.
+func fillSortFields(r *squeueRecord, j *Job, now time.Time) {
+	r.id = j.JobID
+	r.code = stateIndex(j.State)
+	r.start = sortStart(j, now)
+}
+
+// sortSqueueRecords fills sel.order with the records in squeue's order,
+// from the key columns selectSqueueJobs filled.
 //
 // Slurm 22.05 sorts a list of jobs in the controller's order (ascending
 // job id) first by start time, then by each -S key from the last to the
@@ -134,49 +160,39 @@ func sortStart(j *Job, now time.Time) int64 {
 // and -S S,-i). Without a start key in -S, the whole thing is one sort by
 // the keys, then start time, then descending job id; otherwise the passes
 // are made one by one.
-func sortSqueueRecords(sel *squeueSelection, keys []squeueSortKey, now time.Time) {
+func sortSqueueRecords(sel *squeueSelection, keys []squeueSortKey) {
+	sel.rankStrings(keys)
+	n := len(sel.recs)
 	sel.order = sel.order[:0]
-	if cap(sel.order) < len(sel.recs) {
-		sel.order = make([]int32, 0, len(sel.recs))
+	if cap(sel.order) < n {
+		sel.order = make([]int32, 0, n)
 	}
-	for i := range sel.recs {
-		r := &sel.recs[i]
-		j := sel.jobs[r.job]
+	for i := range n {
 		sel.order = append(sel.order, int32(i))
-		r.code = stateIndex(j.State)
-		r.start = sortStart(j, now)
-		row := squeueRow{j: j, now: now}
-		r.used = squeueTimeUsed(&row)
-		r.left = limitKey(j)
-		if j.TimeLimit != Infinite {
-			r.left = j.TimeLimit*secondsPerMinute - r.used
-		}
 	}
-	byKeys := func(ks []squeueSortKey, x, y *squeueRecord) int {
-		jx, jy := sel.jobs[x.job], sel.jobs[y.job]
-		for _, k := range ks {
-			if c := k.cmp(jx, jy, x, y); c != 0 {
-				if k.reverse {
-					return -c
+	col := func(ki int) []uint64 { return sel.cols[ki] }
+	byKeys := func(from, to int, x, y int32) int {
+		for ki := from; ki < to; ki++ {
+			c := col(ki)
+			if d := cmp.Compare(c[x], c[y]); d != 0 {
+				if keys[ki].reverse {
+					return -d
 				}
-				return c
+				return d
 			}
 		}
 		return 0
 	}
-	startThenID := func(x, y *squeueRecord) int {
-		if c := cmp.Compare(x.start, y.start); c != 0 {
+	startThenID := func(x, y int32) int {
+		rx, ry := &sel.recs[x], &sel.recs[y]
+		if c := cmp.Compare(rx.start, ry.start); c != 0 {
 			return c
 		}
-		return cmp.Compare(sel.jobs[y.job].JobID, sel.jobs[x.job].JobID)
+		return cmp.Compare(ry.id, rx.id)
 	}
 	if !slices.ContainsFunc(keys, func(k squeueSortKey) bool { return k.start }) {
-		if sortKeyed(sel, keys) {
-			return
-		}
-		slices.SortFunc(sel.order, func(xi, yi int32) int {
-			x, y := &sel.recs[xi], &sel.recs[yi]
-			if c := byKeys(keys, x, y); c != 0 {
+		slices.SortFunc(sel.order, func(x, y int32) int {
+			if c := byKeys(0, len(keys), x, y); c != 0 {
 				return c
 			}
 			return startThenID(x, y)
@@ -185,20 +201,20 @@ func sortSqueueRecords(sel *squeueSelection, keys []squeueSortKey, now time.Time
 	}
 	// The general case: the start sort of the controller's order, then one
 	// pass per group of keys between start keys, from the right.
-	slices.SortFunc(sel.order, func(xi, yi int32) int { return startThenID(&sel.recs[xi], &sel.recs[yi]) })
-	pos := make([]int32, len(sel.recs))
-	pass := func(less func(x, y *squeueRecord) int, tiesReversed bool) {
+	slices.SortFunc(sel.order, startThenID)
+	pos := make([]int32, n)
+	pass := func(less func(x, y int32) int, tiesReversed bool) {
 		for p, i := range sel.order {
 			pos[i] = int32(p)
 		}
-		slices.SortFunc(sel.order, func(xi, yi int32) int {
-			if c := less(&sel.recs[xi], &sel.recs[yi]); c != 0 {
+		slices.SortFunc(sel.order, func(x, y int32) int {
+			if c := less(x, y); c != 0 {
 				return c
 			}
 			if tiesReversed {
-				return cmp.Compare(pos[yi], pos[xi])
+				return cmp.Compare(pos[y], pos[x])
 			}
-			return cmp.Compare(pos[xi], pos[yi])
+			return cmp.Compare(pos[x], pos[y])
 		})
 	}
 	end := len(keys)
@@ -206,93 +222,12 @@ func sortSqueueRecords(sel *squeueSelection, keys []squeueSortKey, now time.Time
 		if i >= 0 && !keys[i].start {
 			continue
 		}
-		if group := keys[i+1 : end]; len(group) > 0 {
-			pass(func(x, y *squeueRecord) int { return byKeys(group, x, y) }, false)
+		if from, to := i+1, end; to > from {
+			pass(func(x, y int32) int { return byKeys(from, to, x, y) }, false)
 		}
 		if i >= 0 {
-			pass(func(x, y *squeueRecord) int { return cmp.Compare(x.start, y.start) }, true)
+			pass(func(x, y int32) int { return cmp.Compare(sel.recs[x].start, sel.recs[y].start) }, true)
 		}
 		end = i
 	}
-}
-
-// keyedLetters are the sort letters whose order is that of one string or
-// one number per job, which sortKeyed can precompute.
-var keyedLetters = map[byte]bool{'P': true, 't': true, 'p': true, 'Q': true, 'T': true, 'u': true, 'j': true}
-
-// sortKeyed sorts sel.order like the generic comparison of
-// sortSqueueRecords (keys, then start, then job ID descending) when every
-// key is in keyedLetters, and reports whether it did. It turns each key
-// into one integer per record first (a string into its rank among the
-// distinct values, which keeps strings.Compare's order), so the sort
-// compares small contiguous integers instead of chasing each job's view:
-// with 100 000 jobs that is most of squeue's time.
-func sortKeyed(sel *squeueSelection, keys []squeueSortKey) bool {
-	for _, k := range keys {
-		if !keyedLetters[k.letter] {
-			return false
-		}
-	}
-	n := len(sel.recs)
-	vals := make([]int64, (len(keys)+1)*n)
-	for ki, k := range keys {
-		col := vals[ki*n : (ki+1)*n]
-		switch k.letter {
-		case 'p', 'Q':
-			for i := range sel.recs {
-				col[i] = int64(sel.jobs[sel.recs[i].job].Priority)
-			}
-			continue
-		}
-		str := func(i int) string {
-			r := &sel.recs[i]
-			j := sel.jobs[r.job]
-			switch k.letter {
-			case 'P':
-				return j.Partition
-			case 't':
-				return stateCodeAt(r.code)
-			case 'T':
-				return j.State
-			case 'u':
-				return j.User
-			}
-			return j.Name
-		}
-		rank := map[string]int64{}
-		for i := range sel.recs {
-			rank[str(i)] = 0
-		}
-		distinct := make([]string, 0, len(rank))
-		for v := range rank {
-			distinct = append(distinct, v)
-		}
-		slices.Sort(distinct)
-		for r, v := range distinct {
-			rank[v] = int64(r)
-		}
-		for i := range sel.recs {
-			col[i] = rank[str(i)]
-		}
-	}
-	ids := vals[len(keys)*n:]
-	for i := range sel.recs {
-		ids[i] = int64(sel.jobs[sel.recs[i].job].JobID)
-	}
-	slices.SortFunc(sel.order, func(xi, yi int32) int {
-		for ki, k := range keys {
-			col := vals[ki*n : (ki+1)*n]
-			if c := cmp.Compare(col[xi], col[yi]); c != 0 {
-				if k.reverse {
-					return -c
-				}
-				return c
-			}
-		}
-		if c := cmp.Compare(sel.recs[xi].start, sel.recs[yi].start); c != 0 {
-			return c
-		}
-		return cmp.Compare(ids[yi], ids[xi])
-	})
-	return true
 }

@@ -33,6 +33,7 @@ func runSqueue(t *testing.T, args, env []string, jobs []*Job, uid uint32, now ti
 	}
 	var buf bytes.Buffer
 	err = Squeue(&buf, back, jobs, uid, now)
+	checkSqueueFrom(t, back, jobs, uid, now, buf.String(), err)
 	_, msg, code := errorOutput(t, err)
 	return buf.String(), warn + msg, code
 }

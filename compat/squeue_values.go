@@ -160,29 +160,6 @@ func jobMemTotalMB(j *Job) int64 {
 	return j.MinMemoryMB * int64(max(j.NumNodes, 1))
 }
 
-// appendJobTRES appends the job's trackable resources: squeue's order
-// ("cpu=1,mem=1G,node=1,billing=1") when squeueOrder, sacct's sorted
-// order ("billing=1,cpu=1,mem=1G,node=1") otherwise.
-func appendJobTRES(b []byte, j *Job, squeueOrder bool) []byte {
-	cpus := int64(max(j.NumCPUs, 1))
-	if !squeueOrder {
-		b = append(b, "billing="...)
-		b = appendInt(b, cpus)
-		b = append(b, ',')
-	}
-	b = append(b, "cpu="...)
-	b = appendInt(b, cpus)
-	b = append(b, ",mem="...)
-	b = appendMemMB(b, jobMemTotalMB(j))
-	b = append(b, ",node="...)
-	b = appendInt(b, int64(max(j.NumNodes, 1)))
-	if squeueOrder {
-		b = append(b, ",billing="...)
-		b = appendInt(b, cpus)
-	}
-	return b
-}
-
 // FormatArrayTasks writes array task ids the way Slurm prints a pending
 // array's remaining tasks (squeue's "45_[...]", Job.ArrayTasks): ascending,
 // runs of consecutive ids as "a-b", then "%N" when throttle > 0. For

@@ -43,6 +43,12 @@ type Spec struct {
 
 	CPUs  int   `json:"cpus"`
 	MemMB int64 `json:"mem_mb"`
+	// GPUs are the indices of the node's GPUs the job holds (0-based, in
+	// the node's order), as the scheduler gave them; empty: none. The
+	// gateway has already put the variables Slurm sets for them
+	// (CUDA_VISIBLE_DEVICES, ...) in Env; a gate that isolates devices
+	// (a container runtime) gives the job these and no others.
+	GPUs []int `json:"gpus,omitempty"`
 
 	// TimeLimit, when non-zero, is enforced by the gate even while the
 	// daemon is down: at the limit it writes TimeoutLine (with %s replaced
@@ -144,6 +150,9 @@ type Node struct {
 	// Containers is the container runtime jobs with a Container run
 	// with on this node ("docker", "podman"); empty: the node runs none.
 	Containers string `json:"containers,omitempty"`
+	// GPUs is the node's GPU count (Slurm's Gres=gpu:N); its GPUs are
+	// numbered 0 to GPUs-1. Zero: the node has none.
+	GPUs int `json:"gpus,omitempty"`
 }
 
 // Gate runs jobs on one kind of target. Every method is safe for concurrent

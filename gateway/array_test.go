@@ -118,7 +118,7 @@ func TestArrayLargeIsOneRecord(t *testing.T) {
 		t.Errorf("%d records stored for one array, want 1", total)
 	}
 	d.srv.mu.RLock()
-	v := d.srv.live[id].view
+	v := d.view(d.srv.live[id])
 	n := len(d.srv.live)
 	d.srv.mu.RUnlock()
 	if v.ArrayTasks != "0-9999%5" || n != 1 {
@@ -163,8 +163,8 @@ func TestArrayThrottleAndCancel(t *testing.T) {
 	all, _ := compat.ParseScancelArgs([]string{itoa(id)}, nil, nil)
 	d.srv.scancel(context.Background(), all, me)
 	e := d.waitState(t, id, queue.Cancelled)
-	if e.view.ArrayTasks != "1-3,5-6,9%1" {
-		t.Errorf("cancelled array shows %q", e.view.ArrayTasks)
+	if d.view(e).ArrayTasks != "1-3,5-6,9%1" {
+		t.Errorf("cancelled array shows %q", d.view(e).ArrayTasks)
 	}
 	for _, j := range d.arrayRecords(t, id) {
 		d.waitState(t, j.ID, queue.Cancelled)

@@ -27,7 +27,7 @@ func TestCancelHeldAndNonArrayTask(t *testing.T) {
 	}
 	d.srv.scancel(context.Background(), compat.ScancelOptions{Targets: []compat.ScancelTarget{{JobID: id, Spec: "x"}}}, who)
 	e := d.waitState(t, id, queue.Cancelled)
-	if e.view.Reason != "JobHeldUser" {
-		t.Errorf("reason of a cancelled held job: %q", e.view.Reason)
+	if d.view(e).Reason != "JobHeldUser" {
+		t.Errorf("reason of a cancelled held job: %q", d.view(e).Reason)
 	}
 }

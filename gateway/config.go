@@ -49,6 +49,8 @@ type GateConfig struct {
 	// Containers is the local gate's container runtime for jobs submitted
 	// with --container-image ("docker" or "podman"; "" refuses them).
 	Containers string `toml:"containers"`
+	// GPUs is the local gate's GPU count (Slurm's Gres=gpu:N); 0: none.
+	GPUs int `toml:"gpus"`
 	// Table is the gate's whole TOML table (without kind) for kinds other
 	// than "local": those gates define and check their own keys.
 	Table map[string]any `toml:"-"`
@@ -121,6 +123,9 @@ func (g GateConfig) options() map[string]any {
 	o := map[string]any{"cpus": g.CPUs, "memory_mb": int64(g.Memory)}
 	if g.Containers != "" {
 		o["containers"] = g.Containers
+	}
+	if g.GPUs > 0 {
+		o["gpus"] = g.GPUs
 	}
 	return o
 }
@@ -197,6 +202,9 @@ memory = ""
 # The container runtime ("docker" or "podman") that runs jobs submitted with
 # --container-image; "" refuses them.
 containers = ""
+# GPUs of this machine that jobs asking for them (--gres=gpu, --gpus) get;
+# 0: jobs asking for a GPU are refused.
+gpus = 0
 
 # Partitions map Slurm partition names to gates. Exactly one is the default.
 [[partitions]]
@@ -341,6 +349,9 @@ func (c *Config) Validate() error {
 		}
 		if g.CPUs < 0 {
 			return fmt.Errorf("gates.%s: cpus must not be negative", name)
+		}
+		if g.GPUs < 0 {
+			return fmt.Errorf("gates.%s: gpus must not be negative", name)
 		}
 		if g.Containers != "" && !slices.Contains(gate.ContainerRuntimes, g.Containers) {
 			return fmt.Errorf("gates.%s: containers %q: must be one of %q", name, g.Containers, gate.ContainerRuntimes)

@@ -65,7 +65,7 @@ func TestHoldRelease(t *testing.T) {
 		}
 		waitFor(t, "reason "+tc.reason, func() bool { return d.reason(id) == tc.reason })
 		d.srv.mu.RLock()
-		prio := d.srv.live[id].view.Priority
+		prio := d.view(d.srv.live[id]).Priority
 		d.srv.mu.RUnlock()
 		if (prio != 0) != tc.wantPriority {
 			t.Errorf("%v: priority %d", tc.args, prio)
@@ -197,7 +197,7 @@ func TestSuspendResume(t *testing.T) {
 		t.Fatalf("suspend: %+v", resp)
 	}
 	e := d.waitState(t, id, queue.Suspended)
-	if e.view.SuspendTime.IsZero() {
+	if d.view(e).SuspendTime.IsZero() {
 		t.Error("suspended job without SuspendTime")
 	}
 	time.Sleep(time.Second) // longer than the job's sleep: it must still be stopped

@@ -13,7 +13,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"skyport/compat"
 	wire "skyport/gateway/api/stream"
 	"skyport/gateway/stream"
 	"skyport/queue"
@@ -84,7 +83,7 @@ func (s *Server) startEvents(ctx context.Context) (stop func(), err error) {
 	s.mu.Lock()
 	for _, e := range s.live {
 		if e.job.State == queue.Running && len(e.job.Handle) > 0 {
-			files := outputFiles(e.view)
+			files := s.outputFiles(e.job)
 			ev.svc.Emit(stream.Change{Event: s.jobEvent(e, ""), Follow: &files})
 		}
 	}
@@ -142,7 +141,7 @@ func (s *Server) noteChange(old, e *entry) {
 	var prev queue.State
 	if old != nil {
 		prev = old.job.State
-		if prev == j.State && old.view.Reason == e.view.Reason {
+		if prev == j.State && old.shownReason() == e.shownReason() {
 			if old.job.CostMicros != j.CostMicros || old.job.CostCurrency != j.CostCurrency {
 				ev.svc.Emit(stream.Change{Event: s.costEvent(e)})
 			}
@@ -160,13 +159,13 @@ func (s *Server) noteChange(old, e *entry) {
 		if prev == queue.Suspended {
 			c.Event.Type = wire.State // resumed: it was followed all along
 		}
-		files := outputFiles(e.view)
+		files := s.outputFiles(e.job)
 		c.Follow = &files
 	case j.State.Terminal() && !prev.Terminal():
 		c.Event = s.jobEvent(e, wire.Finished)
 		c.Event.Exit = exitOf(j)
 		if len(j.Handle) > 0 {
-			files := outputFiles(e.view)
+			files := s.outputFiles(e.job)
 			c.Follow = &files
 		}
 	case j.State == queue.Requeued && prev != queue.Requeued,
@@ -184,7 +183,7 @@ func (s *Server) jobEvent(e *entry, t wire.Type) wire.Event {
 	return wire.Event{
 		Type: t, Time: s.now().UTC(), JobID: j.ID, ArrayJobID: j.ArrayJobID,
 		User: j.User, UID: j.UID, Partition: j.Partition,
-		State: string(j.State), Reason: e.view.Reason,
+		State: string(j.State), Reason: e.shownReason(),
 	}
 }
 
@@ -211,12 +210,13 @@ func exitOf(j *queue.Job) *wire.Exit {
 	return x
 }
 
-// outputFiles are the output files a view names; Stderr is "" when it is
-// the stdout file.
-func outputFiles(v *compat.Job) stream.Files {
-	f := stream.Files{Stdout: v.StdOut}
-	if v.StdErr != v.StdOut {
-		f.Stderr = v.StdErr
+// outputFiles are the output files of job j; Stderr is "" when it is the
+// stdout file.
+func (s *Server) outputFiles(j *queue.Job) stream.Files {
+	stdout, stderr, _ := s.outputPaths(j) // view.go
+	f := stream.Files{Stdout: stdout}
+	if stderr != stdout {
+		f.Stderr = stderr
 	}
 	return f
 }
@@ -236,8 +236,7 @@ func (x streamJobs) lookup(id uint32) (*entry, bool) {
 	if err != nil {
 		return nil, false
 	}
-	v := x.s.viewOf(j, "")
-	return &entry{job: j, view: v, reason: v.Reason}, true
+	return &entry{job: j, reason: j.Reason}, true
 }
 
 // OutputFiles implements stream.Jobs: the files of a job its gate started.
@@ -246,7 +245,7 @@ func (x streamJobs) OutputFiles(id uint32) (stream.Files, uint32, bool) {
 	if !ok || len(e.job.Handle) == 0 {
 		return stream.Files{}, 0, false
 	}
-	return outputFiles(e.view), e.job.UID, true
+	return x.s.outputFiles(e.job), e.job.UID, true
 }
 
 // Snapshot implements stream.Jobs.
@@ -261,7 +260,7 @@ func (x streamJobs) Snapshot(id uint32) (wire.Event, bool) {
 	ev := x.s.jobEvent(e, wire.Finished)
 	ev.Exit = exitOf(e.job)
 	if len(e.job.Handle) > 0 {
-		files := outputFiles(e.view)
+		files := x.s.outputFiles(e.job)
 		ev.Exit.StdoutSize = fileSize(files.Stdout)
 		ev.Exit.StderrSize = fileSize(files.Stderr)
 	}

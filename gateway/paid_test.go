@@ -260,7 +260,7 @@ func TestPreemptedRequeuedWithCost(t *testing.T) {
 		t.Fatal(err)
 	}
 	e = d.waitState(t, requeue, queue.Cancelled)
-	if e.job.CostMicros != 500000 || e.view.CostMicros != 500000 || e.view.CostCurrency != "EUR" {
-		t.Errorf("two runs cost %d (view %d %q), want 500000 EUR", e.job.CostMicros, e.view.CostMicros, e.view.CostCurrency)
+	if e.job.CostMicros != 500000 || d.view(e).CostMicros != 500000 || d.view(e).CostCurrency != "EUR" {
+		t.Errorf("two runs cost %d (view %d %q), want 500000 EUR", e.job.CostMicros, d.view(e).CostMicros, d.view(e).CostCurrency)
 	}
 }

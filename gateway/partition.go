@@ -21,6 +21,8 @@ type partition struct {
 	memMB    int64   // limit on the memory its jobs hold together
 	maxNode  int     // CPUs of its largest node: a bigger job can never run
 	maxMem   int64   // memory of its largest node
+	maxGPUs  int     // GPUs of the node with the most (gpu.go)
+	gpus     int     // GPUs of all its nodes
 
 	usedCPUs int
 	usedMem  int64
@@ -39,6 +41,8 @@ type node struct {
 	usedCPUs   int
 	usedMem    int64
 	lastBusy   time.Time // when a job last left it; zero: never since start
+	// gpuUsed has one entry per GPU of the node: whether a job holds it.
+	gpuUsed []bool
 }
 
 // loadPartitions asks each gate for its nodes and derives every
@@ -57,6 +61,7 @@ func (s *Server) loadPartitions(ctx context.Context) error {
 		}
 		for _, n := range ns {
 			nd := &node{gateName: gn, name: n.Name, cpus: n.CPUs, memMB: n.MemMB, up: n.Up, reason: n.Reason, containers: n.Containers}
+			nd.gpuUsed = make([]bool, max(n.GPUs, 0))
 			s.nodes[nodeKey(gn, n.Name)] = nd
 			byGate[gn] = append(byGate[gn], nd)
 		}
@@ -70,6 +75,8 @@ func (s *Server) loadPartitions(ctx context.Context) error {
 			totalMem += n.memMB
 			p.maxNode = max(p.maxNode, n.cpus)
 			p.maxMem = max(p.maxMem, n.memMB)
+			p.maxGPUs = max(p.maxGPUs, len(n.gpuUsed))
+			p.gpus += len(n.gpuUsed)
 		}
 		p.cpus, p.memMB = totalCPU, totalMem
 		if pc.CPUs > 0 {
@@ -103,7 +110,7 @@ func (s *Server) partitionViews() []compat.Partition {
 		v := compat.Partition{
 			Name: p.cfg.Name, Default: p.cfg.Default, State: upper(p.cfg.State),
 			Up: p.cfg.State == "up", MaxTime: int64(p.cfg.MaxTime), DefaultTime: int64(p.cfg.DefaultTime),
-			TotalCPUs: p.cpus, TotalMemMB: p.memMB,
+			TotalCPUs: p.cpus, TotalMemMB: p.memMB, TotalGPUs: p.gpus,
 		}
 		for _, n := range p.nodes {
 			v.Nodes = append(v.Nodes, n.name)
@@ -136,7 +143,7 @@ func (s *Server) nodeViews() []compat.Node {
 			out = append(out, compat.Node{
 				Name: n.name, Partitions: []string{p.cfg.Name}, CPUs: n.cpus, AllocCPUs: n.usedCPUs,
 				MemMB: n.memMB, AllocMemMB: n.usedMem, FreeMemMB: n.memMB - n.usedMem,
-				State: state, Reason: n.reason,
+				State: state, Reason: n.reason, GPUs: len(n.gpuUsed), AllocGPUs: n.usedGPUs(),
 			})
 			if s.cfg.Gates[n.gateName].Kind == "local" {
 				m := localMachine()

@@ -1,32 +1,54 @@
 package gateway
 
 import (
-	"cmp"
 	"io"
 	"net/http"
-	"slices"
 
 	"skyport/compat"
 	"skyport/gateway/api"
 	"skyport/queue"
 )
 
-// snapshot returns the views of the live jobs (only those ids names and
-// their array tasks, when ids is not nil), in job ID order. Views are
-// immutable once published, so they are read after the lock is released.
-func (s *Server) snapshot(ids map[uint32]bool) []*compat.Job {
+// snapshot returns the live entries (only those keep accepts, when keep
+// is not nil) in job ID order. Entries are immutable once published, so
+// they are read after the lock is released.
+func (s *Server) snapshot(keep func(*queue.Job) bool) []*entry {
 	s.mu.RLock()
-	out := make([]*compat.Job, 0, len(s.live))
-	for _, e := range s.live {
-		if ids == nil || ids[e.job.ID] || (e.job.ArrayJobID != 0 && ids[e.job.ArrayJobID]) {
-			out = append(out, e.view)
+	defer s.mu.RUnlock()
+	out := make([]*entry, 0, len(s.order.xs))
+	for _, x := range s.order.xs {
+		if keep == nil || keep(x.e.job) {
+			out = append(out, x.e)
 		}
 	}
-	s.mu.RUnlock()
-	// In ID order the renderers' sorts (by priority, which follows the
-	// IDs) find runs already in order: about twice as fast as map order.
-	slices.SortFunc(out, func(a, b *compat.Job) int { return cmp.Compare(a.JobID, b.JobID) })
 	return out
+}
+
+// views returns the whole views of es.
+func (s *Server) views(es []*entry) []*compat.Job {
+	out := make([]*compat.Job, len(es))
+	for i, e := range es {
+		out[i] = s.viewOf(e.job, e.reason)
+	}
+	return out
+}
+
+// liveSource is squeue's view of live entries: each job's view is filled
+// into squeue's scratch when it reads the job, so that listing the whole
+// queue builds no view that outlives its line.
+type liveSource struct {
+	s  *Server
+	es []*entry
+}
+
+// Len implements compat.JobSource.
+func (l liveSource) Len() int { return len(l.es) }
+
+// View implements compat.JobSource.
+func (l liveSource) View(i int, scratch *compat.Job, need compat.ViewNeed) *compat.Job {
+	e := l.es[i]
+	l.s.fillView(scratch, e.job, e.reason, need)
+	return scratch
 }
 
 func (s *Server) handleSqueue(w http.ResponseWriter, r *http.Request) {
@@ -38,22 +60,27 @@ func (s *Server) handleSqueue(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	var ids map[uint32]bool
+	var keep func(*queue.Job) bool
 	if req.Options.Jobs != nil && len(*req.Options.Jobs) <= 64 {
-		ids = map[uint32]bool{}
+		ids := map[uint32]bool{}
 		for _, j := range *req.Options.Jobs {
 			ids[j.JobID] = true
 		}
+		keep = func(j *queue.Job) bool { return ids[j.ID] || (j.ArrayJobID != 0 && ids[j.ArrayJobID]) }
 	}
-	jobs := s.snapshot(ids)
+	jobs := liveSource{s, s.snapshot(keep)}
 	now := s.now()
 	if req.Options.Clusters != "" {
 		req.Options.ClusterName = s.clusterName() // squeue -M's "CLUSTER: NAME" line
 	}
-	// About 90 bytes a line in the default format.
-	render(w, 128+96*len(jobs), func(out io.Writer) error {
-		return compat.Squeue(out, req.Options, jobs, who.UID, now)
-	})
+	fn := func(out io.Writer) error { return compat.SqueueFrom(out, req.Options, jobs, who.UID, now) }
+	if compat.CheckSqueueSort(req.Options.Sort) != nil {
+		// The error follows the header, which may be longer than what
+		// renderStream holds back.
+		render(w, 0, fn)
+		return
+	}
+	renderStream(w, fn)
 }
 
 func (s *Server) handleSinfo(w http.ResponseWriter, r *http.Request) {
@@ -115,7 +142,7 @@ func (s *Server) sacctView(j *queue.Job) *compat.Job {
 	e, ok := s.live[j.ID]
 	s.mu.RUnlock()
 	if ok && e.job.State == j.State {
-		return e.view
+		return s.viewOf(e.job, e.reason)
 	}
 	return s.viewOf(j, "")
 }

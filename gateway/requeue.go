@@ -107,6 +107,7 @@ func (s *Server) requeued(ctx context.Context, j *queue.Job) *queue.Job {
 func resetRun(r *queue.Job) {
 	r.StartTime, r.EndTime = time.Time{}, time.Time{}
 	r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate, r.Handle = "", 0, 0, "", nil
+	r.GPUIDs = nil
 	r.ExitCode, r.ExitSignal = 0, 0
 	r.BatchState, r.BatchExitCode, r.BatchSignal = "", 0, 0
 	r.MaxRSSKB, r.TotalCPU, r.UserCPU, r.SystemCPU = 0, 0, 0, 0

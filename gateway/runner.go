@@ -27,6 +27,7 @@ func (s *Server) run(ctx context.Context, j *queue.Job) {
 		r.Dependency = "" // satisfied, or the job would not start
 		r.Reason = "None"
 		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate = j.NodeList, j.AllocCPUs, j.AllocMemMB, j.Gate
+		r.GPUIDs = j.GPUIDs
 		r.StartTime = now
 		return nil
 	})
@@ -107,7 +108,7 @@ func (s *Server) launch(ctx context.Context, j *queue.Job) {
 func (s *Server) requeuePending(ctx context.Context, j *queue.Job, reason string) {
 	upd, err := s.store.Update(ctx, j.ID, func(r *queue.Job) error {
 		r.State = queue.Pending
-		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate = "", 0, 0, ""
+		r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate, r.GPUIDs = "", 0, 0, "", nil
 		r.StartTime = time.Time{}
 		return nil
 	})

@@ -131,7 +131,7 @@ func (s *Server) pass(ctx context.Context) {
 // allocate takes j's resources on node n of p and returns the copy of j
 // that carries the allocation; the caller holds s.mu.
 func (s *Server) allocate(j *queue.Job, p *partition, n *node) *queue.Job {
-	cpus, mem := jobCPUs(j), jobMem(j)
+	cpus, mem := needCPUs(j), needMem(j)
 	n.usedCPUs += cpus
 	n.usedMem += mem
 	p.usedCPUs += cpus
@@ -140,6 +140,7 @@ func (s *Server) allocate(j *queue.Job, p *partition, n *node) *queue.Job {
 	c.NodeList = n.name
 	c.AllocCPUs = cpus
 	c.AllocMemMB = mem
+	c.GPUIDs = n.takeGPUs(j.GPUs) // gpu.go
 	c.Gate = p.gateName
 	return c
 }
@@ -214,6 +215,7 @@ func (s *Server) splitForRun(ctx context.Context, st start) *queue.Job {
 	}
 	c := rec.Clone()
 	c.NodeList, c.AllocCPUs, c.AllocMemMB, c.Gate = j.NodeList, j.AllocCPUs, j.AllocMemMB, j.Gate
+	c.GPUIDs = j.GPUIDs
 	return c
 }
 
@@ -230,7 +232,8 @@ func (s *Server) reloadLive(ctx context.Context, id uint32) {
 }
 
 // place decides where j can run now. It returns the node, or nil and the
-// reason j has to wait; the caller holds s.mu.
+// reason j has to wait; the caller holds s.mu. A job that waits only for
+// GPUs blocks the GPU jobs behind it, not the others (gpu.go).
 func (s *Server) place(j *queue.Job, p *partition, blocked map[string]bool) (string, *node) {
 	switch {
 	case j.Held:
@@ -241,33 +244,43 @@ func (s *Server) place(j *queue.Job, p *partition, blocked map[string]bool) (str
 		return "PartitionDown", nil
 	case j.MinNodes > 1 && j.MinNodes > len(p.nodes):
 		return "PartitionNodeLimit", nil
-	case jobCPUs(j) > p.maxNode:
+	case needCPUs(j) > p.maxNode:
 		return "PartitionConfig", nil
 	case int64(p.cfg.MaxTime) >= 0 && (j.TimeLimit < 0 || j.TimeLimit > int64(p.cfg.MaxTime)):
 		return "PartitionTimeLimit", nil
-	case blocked[p.gateName]:
+	case j.GRES != "" && !p.offersGPUs(j.GPUs):
+		return "BadConstraints", nil // a released held job asking for more GPUs than a node has
+	case blocked[p.gateName] || (j.GRES != "" && blocked[gpuBlock(p.gateName)]):
 		return "Priority", nil
 	}
-	cpus, mem := jobCPUs(j), jobMem(j)
+	cpus, mem := needCPUs(j), needMem(j)
+	onlyGPUs := false // a node has the CPUs and memory, not the GPUs
 	if p.usedCPUs+cpus <= p.cpus && p.usedMem+mem <= p.memMB {
 		for _, n := range p.nodes {
 			if n.up && n.usedCPUs+cpus <= n.cpus && n.usedMem+mem <= n.memMB {
-				return "", n
+				if n.fitsGPUs(j) {
+					return "", n
+				}
+				onlyGPUs = true
 			}
 		}
 	}
-	if !anyUpFits(p, cpus, mem) {
+	if !anyUpFits(p, j, cpus, mem) {
 		return reasonNodesDown, nil // no node that could take it answers
 	}
-	blocked[p.gateName] = true
+	if onlyGPUs {
+		blocked[gpuBlock(p.gateName)] = true
+	} else {
+		blocked[p.gateName] = true
+	}
 	return "Resources", nil
 }
 
-// anyUpFits reports whether a node of p that is up could hold a job of
+// anyUpFits reports whether a node of p that is up could hold job j of
 // cpus and mem when empty.
-func anyUpFits(p *partition, cpus int, mem int64) bool {
+func anyUpFits(p *partition, j *queue.Job, cpus int, mem int64) bool {
 	for _, n := range p.nodes {
-		if n.up && cpus <= n.cpus && mem <= n.memMB {
+		if n.up && cpus <= n.cpus && mem <= n.memMB && n.holdsGPUs(j) {
 			return true
 		}
 	}
@@ -289,6 +302,7 @@ func (s *Server) release(j *queue.Job) {
 	if n, ok := s.nodes[nodeKey(j.Gate, j.NodeList)]; ok {
 		n.usedCPUs -= j.AllocCPUs
 		n.usedMem -= j.AllocMemMB
+		n.markGPUs(j.GPUIDs, false)
 		n.lastBusy = s.now()
 	}
 	if p, ok := s.byName[j.Partition]; ok {
@@ -297,13 +311,15 @@ func (s *Server) release(j *queue.Job) {
 	}
 }
 
-// hold takes resources for a job found running at recovery.
+// hold takes resources for a job found running at recovery, its GPUs
+// included.
 func (s *Server) hold(j *queue.Job) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if n, ok := s.nodes[nodeKey(j.Gate, j.NodeList)]; ok {
 		n.usedCPUs += j.AllocCPUs
 		n.usedMem += j.AllocMemMB
+		n.markGPUs(j.GPUIDs, true)
 	}
 	if p, ok := s.byName[j.Partition]; ok {
 		p.usedCPUs += j.AllocCPUs

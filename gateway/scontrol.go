@@ -9,6 +9,7 @@ import (
 
 	"skyport/compat"
 	"skyport/gateway/api"
+	"skyport/queue"
 )
 
 func (s *Server) handleScontrol(w http.ResponseWriter, r *http.Request) {
@@ -75,7 +76,7 @@ func (s *Server) scontrol(req compat.ScontrolRequest) api.ScontrolResponse {
 	nodes := s.nodeViews()
 	s.mu.RUnlock()
 	data := compat.ScontrolData{
-		Jobs: s.snapshot(nil), Partitions: parts, Nodes: nodes, Config: s.configView(),
+		Jobs: s.showJobViews(req), Partitions: parts, Nodes: nodes, Config: s.configView(),
 	}
 	var out bytes.Buffer
 	err := compat.ScontrolRender(&out, req, data, s.now())
@@ -102,4 +103,18 @@ func (s *Server) configView() compat.ConfigView {
 		DefMemPerCPU: int64(s.defaultPartition().cfg.DefMemPerCPU),
 		NextJobID:    s.store.NextID(),
 	}
+}
+
+// showJobViews are the views "scontrol show" reads: none but for "show
+// job", and only the asked job's (with its array's tasks) unless all.
+func (s *Server) showJobViews(req compat.ScontrolRequest) []*compat.Job {
+	if req.Command != compat.ScontrolCmdShow || req.Entity != "job" {
+		return nil
+	}
+	q := req.ShowJob
+	var keep func(*queue.Job) bool
+	if !q.All {
+		keep = func(j *queue.Job) bool { return j.ID == q.JobID || j.ArrayJobID == q.JobID }
+	}
+	return s.views(s.snapshot(keep))
 }

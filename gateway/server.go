@@ -37,6 +37,7 @@ type Server struct {
 
 	mu      sync.RWMutex
 	live    map[uint32]*entry // jobs squeue can see
+	order   liveOrder         // live's entries in ID order (liveorder.go)
 	pending []uint32          // pending job IDs in scheduling order
 	nodes   map[string]*node  // "gate/node" → allocation
 	users   userCache
@@ -234,10 +235,15 @@ func (s *Server) forgetOld(now time.Time) {
 	cut := now.Add(-time.Duration(s.cfg.Daemon.MinJobAge))
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	gone := false
 	for id, e := range s.live {
 		if e.job.State.Terminal() && e.job.EndTime.Before(cut) {
 			delete(s.live, id)
+			gone = true
 		}
+	}
+	if gone {
+		s.order.removeFunc(func(id uint32) bool { return s.live[id] == nil })
 	}
 }
 

@@ -145,10 +145,13 @@ func (d *testDaemon) waitState(t *testing.T, id uint32, state queue.State) *entr
 }
 
 // reason returns the live reason of a pending job.
+// view is the whole view of the job of e.
+func (d *testDaemon) view(e *entry) *compat.Job { return d.srv.viewOf(e.job, e.reason) }
+
 func (d *testDaemon) reason(id uint32) string {
 	d.srv.mu.RLock()
 	defer d.srv.mu.RUnlock()
-	return d.srv.live[id].view.Reason
+	return d.view(d.srv.live[id]).Reason
 }
 
 // The scheduler packs jobs on the node and gives waiting jobs Slurm's

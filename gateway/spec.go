@@ -35,7 +35,7 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 		JobName: j.Name, User: j.User, UID: j.UID, GID: j.GID, Account: j.Account, QOS: j.QOS,
 		Partition: j.Partition, Cluster: j.Cluster, Node: j.NodeList, ControlHost: s.host,
 		SubmitDir: j.SubmitDir, SubmitHost: j.SubmitHost, CPUs: j.AllocCPUs,
-		DefMemPerCPUMB: defMem, Restarts: j.Restarts,
+		DefMemPerCPUMB: defMem, Restarts: j.Restarts, GPUs: j.GPUIDs,
 	}
 	if j.Command == "" && !opts.Given["wrap"] && !opts.Given["job-name"] {
 		// sbatch names a script read from stdin only in the controller
@@ -57,7 +57,7 @@ func (s *Server) spec(j *queue.Job) (gate.Spec, error) {
 		StdOut:      s.outputPath(j, j.StdOut, j.NodeList),
 		StdIn:       s.outputPath(j, j.StdIn, j.NodeList),
 		Append:      j.OpenMode == "append",
-		CPUs:        j.AllocCPUs, MemMB: j.AllocMemMB,
+		CPUs:        j.AllocCPUs, MemMB: j.AllocMemMB, GPUs: j.GPUIDs,
 		KillWait: time.Duration(s.cfg.Daemon.KillWait),
 	}
 	if j.StdErr != "" {

@@ -8,11 +8,16 @@ import (
 // checkRequirements makes slurmctld's checks of what a new job j asks of
 // the nodes of partition p, in Slurm's order: GRES syntax, excluded
 // nodes, features, reservation, then whether a node could ever hold it.
-// Like slurmctld, it lets a held job ask for more than any node has (it
-// waits until released, then for PartitionConfig), except for --test-only,
-// which asks whether the job could start.
+// It records the job's GPU request on j (gpu.go). Like slurmctld, it lets
+// a held job ask for more than any node has (it waits until released,
+// then for PartitionConfig, or BadConstraints for GPUs), except for
+// --test-only, which asks whether the job could start.
 func (s *Server) checkRequirements(j *queue.Job, p *partition, o *compat.SubmitOptions) error {
 	wantsGPU, err := compat.CheckGres(o)
+	if err != nil {
+		return err
+	}
+	typedGPU, err := setGPURequest(j, o)
 	if err != nil {
 		return err
 	}
@@ -37,7 +42,10 @@ func (s *Server) checkRequirements(j *queue.Job, p *partition, o *compat.SubmitO
 		return &compat.Error{Code: 1, Msg: "sbatch: error: Memory specification can not be satisfied\n" +
 			"sbatch: error: Batch job submission failed: " + compat.ReasonNodeConfig + "\n"}
 	}
-	if wantsGPU || (o.TestOnly && jobCPUs(j) > p.maxNode) {
+	if wantsGPU && (typedGPU || !p.offersGPUs(j.GPUs)) {
+		return sbatchFail(compat.ReasonNodeConfig) // no node of p has (that many) GPUs, nor typed ones
+	}
+	if o.TestOnly && needCPUs(j) > p.maxNode {
 		return sbatchFail(compat.ReasonNodeConfig)
 	}
 	return nil

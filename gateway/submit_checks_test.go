@@ -106,8 +106,8 @@ func TestTasksFromNodes(t *testing.T) {
 			c.set(o)
 		})
 		e := d.waitState(t, id, "PENDING")
-		if e.view.NumTasks != c.tasks || e.view.NumCPUs != c.cpus {
-			t.Errorf("case %d: tasks %d cpus %d, want %d %d", i, e.view.NumTasks, e.view.NumCPUs, c.tasks, c.cpus)
+		if d.view(e).NumTasks != c.tasks || d.view(e).NumCPUs != c.cpus {
+			t.Errorf("case %d: tasks %d cpus %d, want %d %d", i, d.view(e).NumTasks, d.view(e).NumCPUs, c.tasks, c.cpus)
 		}
 	}
 }
@@ -123,7 +123,7 @@ func TestJobFieldsShown(t *testing.T) {
 		o.Given["mail-type"], o.Given["exclusive"] = true, true
 	})
 	e := d.waitState(t, id, "PENDING")
-	v := e.view
+	v := d.view(e)
 	if v.MailType != "END,FAIL" || v.MailUser == "" || v.OverSubscribe != "NO" {
 		t.Errorf("mail %q to %q, oversubscribe %q", v.MailType, v.MailUser, v.OverSubscribe)
 	}

@@ -7,26 +7,36 @@ import (
 	"skyport/queue"
 )
 
-// entry is one job in the live set. job and view are replaced, never
-// changed in place, so a reader may keep the pointers it took under s.mu
-// after releasing the lock.
+// entry is one job in the live set: its record and, while it is
+// pending, the scheduler's reason. Its Slurm-facing view is built when
+// asked for (viewOf, fillView), never kept: a view is as large as the
+// record, and keeping both doubled the daemon's memory per queued job. job
+// is replaced, never changed in place, so a reader may keep the pointer it
+// took under s.mu after releasing the lock.
 type entry struct {
-	job  *queue.Job
-	view *compat.Job
+	job *queue.Job
 	// reason is the scheduler's current reason for a pending job; it is
 	// not persisted (it changes on every pass).
 	reason string
 }
 
-// publish stores j in the live set with a fresh view; the caller holds s.mu.
+// shownReason is the reason Slurm shows for the job of e ("None" for none).
+func (e *entry) shownReason() string {
+	if e.reason == "" {
+		return "None"
+	}
+	return e.reason
+}
+
+// publish stores j in the live set; the caller holds s.mu.
 func (s *Server) publish(j *queue.Job, reason string) *entry {
 	if reason == "" {
 		reason = j.Reason
 	}
 	e := &entry{job: j, reason: reason}
-	e.view = s.viewOf(j, reason)
 	old := s.live[j.ID]
 	s.live[j.ID] = e
+	s.order.put(j.ID, e)
 	s.noteChange(old, e) // events.go
 	return e
 }
@@ -39,28 +49,31 @@ func (s *Server) setReason(e *entry, reason string) {
 	s.publish(e.job, reason)
 }
 
-// viewOf builds the Slurm-facing view of a job.
+// viewOf builds the whole Slurm-facing view of a job.
 func (s *Server) viewOf(j *queue.Job, reason string) *compat.Job {
+	v := new(compat.Job)
+	s.fillView(v, j, reason, compat.NeedDetail|compat.NeedPaths|compat.NeedSteps)
+	return v
+}
+
+// fillView sets every field of v to the view of job j with reason: the
+// core fields (compat.CoreOf) always, the parts need names, the others
+// empty. Without paths and steps it allocates nothing for a plain job;
+// without the details it reads fewer of the record's fields, which is what
+// squeue over a large queue spends its time on (one view per job).
+func (s *Server) fillView(v *compat.Job, j *queue.Job, reason string, need compat.ViewNeed) {
 	if reason == "" {
 		reason = "None"
 	}
-	v := &compat.Job{
-		JobID: j.ID, ArrayJobID: j.ArrayJobID, ArrayTaskID: j.ArrayTaskID,
+	*v = compat.Job{
+		JobID: j.ID, ArrayJobID: j.ArrayJobID, ArrayTaskID: j.ArrayTaskID, ArrayTasks: arrayTasksView(j),
 		Name: j.Name, User: j.User, UID: j.UID, Group: j.Group, GID: j.GID,
 		Account: j.Account, QOS: j.QOS, Cluster: j.Cluster,
 		Partition: j.Partition, State: string(j.State), Reason: reason, Priority: priorityOf(j),
-		CancelledBy: j.CancelledBy,
-		SubmitTime:  j.SubmitTime, EligibleTime: j.EligibleTime, StartTime: j.StartTime, EndTime: j.EndTime,
-		TimeLimit: j.TimeLimit,
-		NumNodes:  max(j.MinNodes, 1), NumCPUs: jobCPUs(j), NumTasks: max(j.NTasks, 1),
-		CPUsPerTask: max(j.CPUsPerTask, 1),
-		NodeList:    j.NodeList,
-		WorkDir:     j.WorkDir, Command: j.Command, StdIn: j.StdIn, Comment: j.Comment,
-		SubmitHost: j.SubmitHost,
-		ExitCode:   j.ExitCode, ExitSignal: j.ExitSignal, Restarts: j.Restarts,
-		CostMicros: j.CostMicros, CostCurrency: j.CostCurrency,
+		SubmitTime: j.SubmitTime, StartTime: j.StartTime, EndTime: j.EndTime,
+		TimeLimit: j.TimeLimit, NumNodes: max(j.MinNodes, 1), NumCPUs: jobCPUs(j),
+		NodeList: j.NodeList,
 	}
-	controlView(j, v)
 	if j.MemPerNodeMB > 0 {
 		v.MinMemoryMB = j.MemPerNodeMB
 	} else {
@@ -69,26 +82,45 @@ func (s *Server) viewOf(j *queue.Job, reason string) *compat.Job {
 	if j.AllocCPUs > 0 {
 		v.NumCPUs = j.AllocCPUs
 	}
+	if need&compat.NeedDetail != 0 {
+		v.CancelledBy, v.EligibleTime = j.CancelledBy, j.EligibleTime
+		v.NumTasks, v.CPUsPerTask = max(j.NTasks, 1), max(j.CPUsPerTask, 1)
+		v.WorkDir, v.Command, v.Comment, v.SubmitHost = j.WorkDir, j.Command, j.Comment, j.SubmitHost
+		v.ExitCode, v.ExitSignal, v.Restarts = j.ExitCode, j.ExitSignal, j.Restarts
+		v.CostMicros, v.CostCurrency = j.CostMicros, j.CostCurrency
+		controlView(j, v)
+		gpuView(j, v) // gpu.go
+	}
+	if need&compat.NeedPaths != 0 {
+		v.StdOut, v.StdErr, v.StdIn = s.outputPaths(j)
+	}
+	if need&compat.NeedSteps != 0 {
+		if j.BatchState != "" {
+			v.Batch = &compat.Step{
+				Name: "batch", State: string(j.BatchState), ExitCode: j.BatchExitCode, Signal: j.BatchSignal,
+				Start: j.StartTime, End: j.EndTime, MaxRSSKB: j.MaxRSSKB,
+				TotalCPU: time.Duration(j.TotalCPU), UserCPU: time.Duration(j.UserCPU), SystemCPU: time.Duration(j.SystemCPU),
+				NodeList: j.NodeList, NumCPUs: v.NumCPUs,
+			}
+		}
+		v.Steps = stepViews(j) // steps.go
+	}
+}
+
+// outputPaths are the files job j's output patterns name: stdout, stderr
+// (stdout's when they are joined) and stdin.
+func (s *Server) outputPaths(j *queue.Job) (stdout, stderr, stdin string) {
 	node := j.NodeList
 	if node == "" {
 		node = s.host
 	}
-	v.StdOut = s.outputPath(j, j.StdOut, node)
-	v.StdIn = s.outputPath(j, j.StdIn, node)
-	v.StdErr = v.StdOut
+	stdout = s.outputPath(j, j.StdOut, node)
+	stdin = s.outputPath(j, j.StdIn, node)
+	stderr = stdout
 	if j.StdErr != "" {
-		v.StdErr = s.outputPath(j, j.StdErr, node)
+		stderr = s.outputPath(j, j.StdErr, node)
 	}
-	if j.BatchState != "" {
-		v.Batch = &compat.Step{
-			Name: "batch", State: string(j.BatchState), ExitCode: j.BatchExitCode, Signal: j.BatchSignal,
-			Start: j.StartTime, End: j.EndTime, MaxRSSKB: j.MaxRSSKB,
-			TotalCPU: time.Duration(j.TotalCPU), UserCPU: time.Duration(j.UserCPU), SystemCPU: time.Duration(j.SystemCPU),
-			NodeList: j.NodeList, NumCPUs: v.NumCPUs,
-		}
-	}
-	v.Steps = stepViews(j) // steps.go
-	return v
+	return stdout, stderr, stdin
 }
 
 // jobCPUs is the number of CPUs a job asks for: tasks × CPUs per task.

@@ -8,15 +8,23 @@ import (
 	"skyport/queue"
 )
 
-// controlView fills the parts of a job's view that job control owns:
-// arrays, dependency, nice, requeue and suspension.
-func controlView(j *queue.Job, v *compat.Job) {
-	if isMaster(j) {
-		v.ArrayTasks = j.ArrayPending
-		if j.ArrayThrottle > 0 {
-			v.ArrayTasks += "%" + strconv.Itoa(j.ArrayThrottle)
-		}
+// arrayTasksView is the ArrayTasks of a job's view: the pending tasks of
+// an array's master, with the array's throttle ("0-5%2"); empty for any
+// other job.
+func arrayTasksView(j *queue.Job) string {
+	if !isMaster(j) {
+		return ""
 	}
+	if j.ArrayThrottle > 0 {
+		return j.ArrayPending + "%" + strconv.Itoa(j.ArrayThrottle)
+	}
+	return j.ArrayPending
+}
+
+// controlView fills the details of a job's view that job control owns:
+// dependency, nice, requeue, mail and suspension (the array's tasks are a
+// core field: arrayTasksView).
+func controlView(j *queue.Job, v *compat.Job) {
 	v.ArrayThrottle = j.ArrayThrottle
 	v.Dependency = j.Dependency
 	v.Nice = j.Nice

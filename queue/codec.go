@@ -134,15 +134,9 @@ func encodeBlobs(b Blobs) []byte {
 // environment decodes as nil.
 func decodeBlobs(data []byte) (Blobs, error) {
 	var b Blobs
-	if len(data) == 0 || data[0] != formatBlobs && data[0] != formatBlobsFlate {
-		return b, fmt.Errorf("queue: decode blobs: unknown format: %w", errCorrupt)
-	}
-	body := data[1:]
-	if data[0] == formatBlobsFlate {
-		var err error
-		if body, err = inflate(body); err != nil {
-			return b, fmt.Errorf("queue: decode blobs: %w: %w", errCorrupt, err)
-		}
+	body, err := unwrapFormat(data, formatBlobs, formatBlobsFlate, "blobs")
+	if err != nil {
+		return b, err
 	}
 	r := reader{data: body}
 	if script := r.bytes(); len(script) > 0 {
@@ -299,4 +293,20 @@ func (r *reader) time() time.Time {
 // appendKey appends a field's key.
 func appendKey(w []byte, num, wire uint64) []byte {
 	return binary.AppendUvarint(w, num<<3|wire)
+}
+
+// unwrapFormat returns the body of a stored value whose first byte is its
+// format: plain, or flate (deflated). what names the value in errors.
+func unwrapFormat(data []byte, plain, flate byte, what string) ([]byte, error) {
+	if len(data) == 0 || data[0] != plain && data[0] != flate {
+		return nil, fmt.Errorf("queue: decode %s: unknown format: %w", what, errCorrupt)
+	}
+	body := data[1:]
+	if data[0] == flate {
+		var err error
+		if body, err = inflate(body); err != nil {
+			return nil, fmt.Errorf("queue: decode %s: %w: %w", what, errCorrupt, err)
+		}
+	}
+	return body, nil
 }

@@ -54,6 +54,8 @@ func TestCodecCoversEveryField(t *testing.T) {
 			v.Set(reflect.ValueOf([]string{"a", ""}))
 		case f.Type == reflect.TypeFor[[]byte]():
 			v.Set(reflect.ValueOf([]byte{0}))
+		case f.Type == reflect.TypeFor[[]int]():
+			v.Set(reflect.ValueOf([]int{0, -3, 1 << 40}))
 		case f.Type == reflect.TypeFor[[]Step]():
 			v.Set(reflect.ValueOf(sampleSteps()))
 		case v.Kind() == reflect.String:

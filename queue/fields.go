@@ -99,6 +99,9 @@ var jobFields = []field{
 	strField(80, func(j *Job) *string { return &j.ContainerImage }),
 	strsField(81, func(j *Job) *[]string { return &j.ContainerMounts }),
 	strField(82, func(j *Job) *string { return &j.ContainerWorkDir }),
+	strField(83, func(j *Job) *string { return &j.GRES }),
+	goIntField(84, func(j *Job) *int { return &j.GPUs }),
+	intsField(85, func(j *Job) *[]int { return &j.GPUIDs }),
 }
 
 // fieldByNum indexes jobFields by number.
@@ -195,6 +198,19 @@ func strsField(num uint64, at func(*Job) *[]string) field {
 			return w
 		},
 		func(r *reader, j *Job) { *at(j) = append(*at(j), r.string()) }}
+}
+
+// intsField is a list of ints: one varint item per element, in order;
+// an empty list writes nothing.
+func intsField(num uint64, at func(*Job) *[]int) field {
+	return field{num, wireVarint,
+		func(w []byte, j *Job) []byte {
+			for _, v := range *at(j) {
+				w = binary.AppendVarint(appendKey(w, num, wireVarint), int64(v))
+			}
+			return w
+		},
+		func(r *reader, j *Job) { *at(j) = append(*at(j), int(r.varint())) }}
 }
 
 func bytesField(num uint64, at func(*Job) *[]byte) field {

@@ -11,6 +11,7 @@ import (
 //
 //	'j' id(4)               the job record (codec.go)
 //	'b' id(4)               the job's Blobs (codec.go), absent when empty
+//	'n' hash(16)            an environment that blobs refer to (envblobs.go)
 //	'a' id(4)               index: the job is active (not in a terminal state)
 //	'e' end(8) id(4)        index: the job is terminal and ended at end
 //	'r' arrayJobID(4) id(4) index: the job is a task of that array job

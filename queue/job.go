@@ -165,6 +165,14 @@ type Job struct {
 	ContainerImage   string   `json:"container_image,omitempty"`
 	ContainerMounts  []string `json:"container_mounts,omitempty"`
 	ContainerWorkDir string   `json:"container_work_dir,omitempty"`
+	// GRES is the job's GPU request (--gres=gpu, --gpus*, --cpus-per-gpu,
+	// --mem-per-gpu) as compat.GRES.String encodes it, empty for none;
+	// GPUs is how many GPUs it holds on its node when it runs (0: none).
+	// GPUIDs are the indices of the node's GPUs its run holds, in
+	// increasing order, set with NodeList and cleared with it.
+	GRES   string `json:"gres,omitempty"`
+	GPUs   int    `json:"gpus,omitempty"`
+	GPUIDs []int  `json:"gpu_ids,omitempty"`
 	// Steps are the job's srun steps, numbered from 0 in the order they
 	// started (Steps[i].ID == i); they only grow.
 	Steps []Step `json:"steps,omitempty"`
@@ -208,6 +216,7 @@ func (j *Job) Clone() *Job {
 	c.Handle = slices.Clone(j.Handle)
 	c.Steps = slices.Clone(j.Steps)
 	c.ContainerMounts = slices.Clone(j.ContainerMounts)
+	c.GPUIDs = slices.Clone(j.GPUIDs)
 	return &c
 }
 

@@ -45,7 +45,7 @@ func (s *Store) Blobs(id uint32) (Blobs, error) {
 			return err
 		}
 		return item.Value(func(v []byte) error {
-			b, err = decodeBlobs(v)
+			b, err = decodeStored(txn, v) // envblobs.go
 			return err
 		})
 	})

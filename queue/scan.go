@@ -143,7 +143,8 @@ func readFrom(txn *badger.Txn, first uint32, n int) ([]*Job, error) {
 }
 
 // Purge deletes every job in a final state that ended before cutoff: its
-// record, blobs and index entries. It returns how many it deleted, also
+// record, blobs and index entries, and the stored environments no job
+// refers to any more. It returns how many it deleted, also
 // when ctx ends it early. Jobs are deleted a page per transaction, so an
 // error leaves the earlier pages deleted.
 func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int, error) {
@@ -173,7 +174,7 @@ func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int, error) {
 			return nil
 		})
 		if err == nil && len(ids) == 0 {
-			return deleted, nil
+			return deleted, s.sweepAfterPurge(deleted)
 		}
 		n := 0
 		for attempt := 1; err == nil; attempt++ {
@@ -188,6 +189,20 @@ func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int, error) {
 		deleted += n
 		s.total.Add(int64(-n))
 	}
+}
+
+// sweepAfterPurge deletes the environments only purged jobs referred to,
+// when Purge deleted any job.
+func (s *Store) sweepAfterPurge(deleted int) error {
+	if deleted == 0 {
+		return nil
+	}
+	s.envMu.Lock()
+	defer s.envMu.Unlock()
+	if _, err := s.sweepEnvs(); err != nil { // envblobs.go
+		return fmt.Errorf("queue: purge: environments: %w", err)
+	}
+	return nil
 }
 
 // purgePage deletes, in one transaction, the jobs among ids that are in a

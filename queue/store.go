@@ -65,6 +65,11 @@ type Store struct {
 	active   atomic.Int64
 	total    atomic.Int64
 
+	// envMu orders storing blobs that refer to a stored environment
+	// (read-locked) before Purge's sweep of the environments no blobs refer
+	// to (write-locked; envblobs.go).
+	envMu sync.RWMutex
+
 	mu       sync.Mutex // guards closed
 	closed   bool
 	inflight sync.WaitGroup

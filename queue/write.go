@@ -83,9 +83,12 @@ func (s *Store) insert(j *Job, id uint32, b Blobs, check bool) error {
 		return fmt.Errorf("queue: store job %d: %w", id, err)
 	}
 	val := encodeJob(&rec)
-	var blobs []byte
+	var blobs *storedBlobs
 	if len(b.Script) > 0 || len(b.Env) > 0 {
-		blobs = encodeBlobs(b)
+		sb := encodeStored(b) // envblobs.go
+		blobs = &sb
+		s.envMu.RLock()
+		defer s.envMu.RUnlock()
 	}
 	var err error
 	for attempt := 1; ; attempt++ {
@@ -103,7 +106,7 @@ func (s *Store) insert(j *Job, id uint32, b Blobs, check bool) error {
 				return err
 			}
 			if blobs != nil {
-				if err := txn.Set(blobsKey(id), blobs); err != nil {
+				if err := putBlobs(txn, id, *blobs); err != nil {
 					return err
 				}
 			}

@@ -69,7 +69,7 @@ func (p *Pool) nodes() []gate.Node {
 	out := make([]gate.Node, 0, p.opts.MaxVMs)
 	for i := range p.opts.MaxVMs {
 		out = append(out, gate.Node{Name: fmt.Sprintf("%s-%d", p.opts.Name, i), CPUs: p.size.CPUs, MemMB: p.size.MemMB, Up: true,
-			Containers: p.opts.runtime()})
+			Containers: p.opts.runtime(), GPUs: p.size.GPUs})
 	}
 	return out
 }

@@ -81,7 +81,7 @@ func New(name, stateDir string, opts Options) (*Gate, error) {
 	if opts.Containers != "" && !slices.Contains(gate.ContainerRuntimes, opts.Containers) {
 		return nil, fmt.Errorf("local: containers %q: want one of %q", opts.Containers, gate.ContainerRuntimes)
 	}
-	n := gate.Node{Name: host, CPUs: opts.CPUs, MemMB: opts.MemMB, Up: true, Containers: opts.Containers}
+	n := gate.Node{Name: host, CPUs: opts.CPUs, MemMB: opts.MemMB, Up: true, Containers: opts.Containers, GPUs: opts.GPUs}
 	if n.CPUs == 0 {
 		n.CPUs = runtime.NumCPU()
 	}

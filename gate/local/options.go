@@ -21,6 +21,9 @@ type Options struct {
 	// jobs submitted with --container-image; empty means none: such jobs
 	// are refused.
 	Containers string
+	// GPUs is the node's GPU count, numbered 0 to GPUs-1 as the jobs'
+	// CUDA_VISIBLE_DEVICES name them; zero means the node offers none.
+	GPUs int
 	// SupervisorCmd is the command that runs Supervise with the arguments
 	// the gate appends (see Supervise). Empty means this executable with
 	// the argument "supervise".
@@ -42,7 +45,7 @@ func open(cfg gate.Config) (gate.Gate, error) {
 	return New(cfg.Name, cfg.StateDir, opts)
 }
 
-// parseOptions reads Options from a gate's TOML table: "cpus" and
+// parseOptions reads Options from a gate's TOML table: "cpus", "gpus" and
 // "memory_mb" (non-negative integers), "containers" (a container runtime)
 // and "supervisor" (a list of strings).
 // Unknown keys are errors.
@@ -62,6 +65,12 @@ func parseOptions(m map[string]any) (Options, error) {
 				return Options{}, fmt.Errorf("local: option cpus: want a non-negative integer, got %v", v)
 			}
 			o.CPUs = int(n)
+		case "gpus":
+			n, err := opts.Int(v)
+			if err != nil || n > math.MaxInt16 {
+				return Options{}, fmt.Errorf("local: option gpus: want a non-negative integer, got %v", v)
+			}
+			o.GPUs = int(n)
 		case "memory_mb":
 			n, err := opts.Int(v)
 			if err != nil {

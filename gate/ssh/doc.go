@@ -39,6 +39,7 @@
 //	cpus = 32                   # default: nproc on the host
 //	memory = "128G"             # MB, or K/M/G/T; default: MemTotal of the host
 //	max_jobs = 8                # 0: no limit
+//	gpus = 2                    # its GPUs, CUDA_VISIBLE_DEVICES 0..gpus-1; default 0
 //	known_hosts = "/home/alice/.ssh/known_hosts"  # or host_key = "ssh-ed25519 AAAA..."
 //	shared_fs = false
 //	remote_dir = ".skyport"     # relative to the remote home

@@ -109,7 +109,7 @@ func (g *Gate) Nodes(ctx context.Context) ([]gate.Node, error) {
 	var wg sync.WaitGroup
 	for i, c := range g.hosts {
 		wg.Go(func() {
-			n := gate.Node{Name: c.host.Name, CPUs: c.host.CPUs, MemMB: c.host.MemMB, Containers: c.host.Containers}
+			n := gate.Node{Name: c.host.Name, CPUs: c.host.CPUs, MemMB: c.host.MemMB, Containers: c.host.Containers, GPUs: c.host.GPUs}
 			err := c.ping(ctx)
 			var inf *hostInfo
 			if err == nil {

@@ -61,6 +61,9 @@ type Host struct {
 	CPUs    int   // 0: what the host says (nproc)
 	MemMB   int64 // 0: what the host says (MemTotal)
 	MaxJobs int   // 0: no limit on jobs running at once
+	// GPUs is the host's GPU count, numbered 0 to GPUs-1 as the jobs'
+	// CUDA_VISIBLE_DEVICES name them; 0: the host offers none.
+	GPUs int
 	// KnownHosts are known_hosts files to check the host key against.
 	// HostKey pins the key instead (authorized_keys format). With neither,
 	// ~/.ssh/known_hosts is used.
@@ -250,6 +253,13 @@ func parseHost(t map[string]any) (Host, error) {
 			h.CPUs = int(n)
 		case "memory":
 			h.MemMB, err = opts.MemMB(v)
+		case "gpus":
+			var n int64
+			n, err = opts.Int(v)
+			if err == nil && n > math.MaxInt16 {
+				err = fmt.Errorf("too large: %d", n)
+			}
+			h.GPUs = int(n)
 		case "max_jobs":
 			var n int64
 			n, err = opts.Int(v)

@@ -46,6 +46,7 @@ key_file = "/home/alice/.ssh/id_ed25519"
 cpus = 32
 memory = "16G"
 max_jobs = 4
+gpus = 2
 known_hosts = ["/home/alice/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"]
 containers = "docker"
 
@@ -69,7 +70,7 @@ remote_dir = "/scratch/skyport"
 		MaxStageBytes:     2 << 30,
 		Hosts: []Host{
 			{Name: "gpu1", Address: "gpu1.example:2222", User: "alice", KeyFile: "/home/alice/.ssh/id_ed25519",
-				CPUs: 32, MemMB: 16384, MaxJobs: 4,
+				CPUs: 32, MemMB: 16384, MaxJobs: 4, GPUs: 2,
 				KnownHosts: []string{"/home/alice/.ssh/known_hosts", "/etc/ssh/ssh_known_hosts"}, Containers: "docker"},
 			{Name: "cpu1", Address: "cpu1.example", MemMB: 2048,
 				HostKey:  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIK5YcYNVPYXHq6p9u40D4c+VImF0LYmLCGD0wWrrJ3Uq cpu1",
