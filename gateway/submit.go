@@ -76,6 +76,7 @@ func (s *Server) newJob(req *api.SubmitRequest, who peer) (*queue.Job, *partitio
 		}
 	}
 	j.OverSubscribe = compat.OverSubscribe(o.Given, o.Extra["exclusive"])
+	j.Overcommit = o.Given["overcommit"]
 	if o.Given["container-image"] {
 		j.ContainerImage = o.Extra["container-image"]
 		j.ContainerMounts = compat.ContainerMounts(o.Extra["container-mounts"])

@@ -124,7 +124,12 @@ func (s *Server) outputPaths(j *queue.Job) (stdout, stderr, stdin string) {
 }
 
 // jobCPUs is the number of CPUs a job asks for: tasks × CPUs per task.
-func jobCPUs(j *queue.Job) int { return max(j.NTasks, 1) * max(j.CPUsPerTask, 1) }
+func jobCPUs(j *queue.Job) int {
+	if j.Overcommit { // --overcommit: as if one task per node
+		return max(j.MinNodes, 1) * max(j.CPUsPerTask, 1)
+	}
+	return max(j.NTasks, 1) * max(j.CPUsPerTask, 1)
+}
 
 // jobMem is the memory in MiB a job holds on its node.
 func jobMem(j *queue.Job) int64 {

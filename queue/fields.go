@@ -102,6 +102,7 @@ var jobFields = []field{
 	strField(83, func(j *Job) *string { return &j.GRES }),
 	goIntField(84, func(j *Job) *int { return &j.GPUs }),
 	intsField(85, func(j *Job) *[]int { return &j.GPUIDs }),
+	boolField(86, func(j *Job) *bool { return &j.Overcommit }),
 }
 
 // fieldByNum indexes jobFields by number.

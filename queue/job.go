@@ -173,6 +173,9 @@ type Job struct {
 	GRES   string `json:"gres,omitempty"`
 	GPUs   int    `json:"gpus,omitempty"`
 	GPUIDs []int  `json:"gpu_ids,omitempty"`
+	// Overcommit is -O/--overcommit: the job holds CPUs as if it ran one
+	// task per node (its tasks share them).
+	Overcommit bool `json:"overcommit,omitempty"`
 	// Steps are the job's srun steps, numbered from 0 in the order they
 	// started (Steps[i].ID == i); they only grow.
 	Steps []Step `json:"steps,omitempty"`
