@@ -72,12 +72,7 @@ func needCPUs(j *queue.Job) int {
 
 // needMem is the memory in MiB j holds on its node: per node, or per CPU
 // of needCPUs.
-func needMem(j *queue.Job) int64 {
-	if j.MemPerNodeMB > 0 {
-		return j.MemPerNodeMB
-	}
-	return j.MemPerCPUMB * int64(needCPUs(j))
-}
+func needMem(j *queue.Job) int64 { return memFor(j, needCPUs(j)) }
 
 // offersGPUs reports whether a node of p has at least n GPUs.
 func (p *partition) offersGPUs(n int) bool { return p.maxGPUs >= max(n, 1) }

@@ -132,11 +132,15 @@ func jobCPUs(j *queue.Job) int {
 }
 
 // jobMem is the memory in MiB a job holds on its node.
-func jobMem(j *queue.Job) int64 {
+func jobMem(j *queue.Job) int64 { return memFor(j, jobCPUs(j)) }
+
+// memFor is j's memory in MiB on a node where it holds cpus CPUs: per
+// node, else per CPU.
+func memFor(j *queue.Job, cpus int) int64 {
 	if j.MemPerNodeMB > 0 {
 		return j.MemPerNodeMB
 	}
-	return j.MemPerCPUMB * int64(jobCPUs(j))
+	return j.MemPerCPUMB * int64(cpus)
 }
 
 // outputPath is the file an output pattern of job j names on node.

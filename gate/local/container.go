@@ -144,16 +144,11 @@ func lookRuntime(name string, env []string) (string, error) {
 // ended by a kill: the client may have died without passing it on. It is
 // best effort and bounded; a container already gone is fine.
 func (c *containerRun) remove(log interface{ Warn(string, ...any) }) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
 	args := []string{"rm", "-f", c.name} // docker: SIGKILL at once
 	if filepath.Base(c.runtime) == "podman" {
 		args = []string{"rm", "-f", "-t", "0", c.name} // else SIGTERM and 10 s
 	}
-	cmd := exec.CommandContext(ctx, c.runtime, args...)
-	cmd.Env = c.env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
-	out, err := cmd.CombinedOutput()
+	out, err := c.run(60*time.Second, args...)
 	var ee *exec.ExitError
 	gone := errors.As(err, &ee) && strings.Contains(strings.ToLower(string(out)), "no such container")
 	if err != nil && !gone {
@@ -166,15 +161,21 @@ func (c *containerRun) remove(log interface{ Warn(string, ...any) }) {
 // proxy is in place. An error means it was not sent (the container is
 // not running yet, or is gone).
 func (c *containerRun) signal(sig syscall.Signal) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, c.runtime, "kill", "--signal", strconv.Itoa(int(sig)), c.name)
-	cmd.Env = c.env
-	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
-	if out, err := cmd.CombinedOutput(); err != nil {
+	if out, err := c.run(30*time.Second, "kill", "--signal", strconv.Itoa(int(sig)), c.name); err != nil {
 		return fmt.Errorf("%s kill %s: %w: %s", filepath.Base(c.runtime), c.name, err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// run runs the runtime with args as the job's user, in its environment,
+// for at most timeout, and returns what it printed.
+func (c *containerRun) run(timeout time.Duration, args ...string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.runtime, args...)
+	cmd.Env = c.env
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+	return cmd.CombinedOutput()
 }
 
 // isContainerJob reports whether the supervisor runs spec in a container.
