@@ -97,11 +97,31 @@ func TestCorpus(t *testing.T) {
 	}
 }
 
-func TestSkyFirstID(t *testing.T) {
+func TestParseJobStates(t *testing.T) {
 	t.Parallel()
-	for probe, want := range map[string]uint32{"5974": 7001, "999": 7001, "10234": 70001, "42": 71} {
-		if got := skyFirstID(probe); got != want {
-			t.Errorf("skyFirstID(%s) = %d, want %d", probe, got, want)
+	for in, want := range map[string]string{
+		"COMPLETED|debug\n":                     "COMPLETED",
+		"CANCELLED by 0|debug\nPENDING|cloud\n": "CANCELLED by 0,PENDING",
+		"COMPLETED|\n":                          "", // a nameless "allocation": not recorded yet
+		"COMPLETED|debug\nCOMPLETED|\n":         "",
+		"\n":                                    "",
+	} {
+		if got := strings.Join(parseJobStates(in), ","); got != want {
+			t.Errorf("parseJobStates(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseNextJobID(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]uint32{
+		"MinJobAge               = 300 sec\nNEXT_JOB_ID             = 6166\nOverTimeLimit = 0 min\n": 6166,
+		"NEXT_JOB_ID = 1\n": 1,
+		"NEXT_JOB_ID = 0\n": 0, "NEXT_JOB_ID = x\n": 0, "MinJobAge = 300 sec\n": 0,
+	} {
+		got, err := parseNextJobID(in)
+		if got != want || (err == nil) != (want != 0) {
+			t.Errorf("parseNextJobID(%q) = %d, %v; want %d", in, got, err, want)
 		}
 	}
 }

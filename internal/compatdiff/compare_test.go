@@ -178,11 +178,14 @@ func TestReportText(t *testing.T) {
 		"## Differ (1)\n\n### a/diff: differs", "```diff\n--- slurm\n+++ skyport\n@@ -1 +1 @@\n-x\n+y\n```",
 		"### a/ok: allowlisted", "why: because", "## Same (1)\n\na/same\n",
 		`- case "a/gone" cmd "" match "": old`,
-		"Summary: 3 cases: 1 same, 1 differ, 1 allowlisted, 0 errors\ncompat: 2 passed, 1 failed\n",
+		"```\n\nFailed: a/diff\nSummary: 3 cases: 1 same, 1 differ, 1 allowlisted, 0 errors\ncompat: 2 passed, 1 failed\n",
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("report lacks %q:\n%s", want, text)
 		}
+	}
+	if strings.Index(text, "## Differ (1)") < strings.Index(text, "## Same (1)") {
+		t.Errorf("the differences are not at the report's end:\n%s", text)
 	}
 	if !summarize(cmps).failed() {
 		t.Error("a difference that is not allowlisted did not fail the run")

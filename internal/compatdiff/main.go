@@ -42,7 +42,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -137,9 +136,8 @@ func compatMain(args []string) int {
 		return 2
 	}
 	info.SlurmVer, info.SlurmFirst = ver, probe
-	info.SkyFirst = skyFirstID(probe)
 	nonce := newNonce()
-	r, err := newRunner(*bin, *cfg, nonce, info.SkyFirst)
+	r, err := newRunner(*bin, *cfg, nonce)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 2
@@ -231,23 +229,6 @@ func probeSlurm(ctx context.Context) (string, string, error) {
 		return "", "", err
 	}
 	return id, strings.TrimSpace(ver), nil
-}
-
-// skyFirstID is Sky Port's first job ID for a run in which real Slurm's
-// IDs follow probe: a number with as many digits, so that both sides'
-// columns line up, starting with 7 so that the two are easy to tell apart
-// in a kept working directory.
-func skyFirstID(probe string) uint32 {
-	v, _ := strconv.ParseUint(probe, 10, 32)
-	digits := len(strconv.FormatUint(v+1, 10))
-	first := uint64(7)
-	for range digits - 1 {
-		first *= 10
-	}
-	if digits == 1 {
-		first = 7
-	}
-	return uint32(first + 1)
 }
 
 // newNonce returns five random lower-case letters.

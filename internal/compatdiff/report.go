@@ -46,23 +46,23 @@ type runInfo struct {
 	SkyBin      string
 	Config      string
 	SlurmFirst  string // the probe's job ID
-	SkyFirst    uint32
 	Parallel    int
 	Mirrored    []string // changes to the configuration that mirror real Slurm's node
 	Unused      []*allowEntry
 	AllowlistAt string
 }
 
-// reportText is the readable report: the head, every case that differs
-// with its diff, the allowlisted ones with their reasons and diffs, the
-// same ones by name, stale allowlist entries, the summary.
+// reportText is the readable report: the head, the same cases by name,
+// the allowlisted ones with their reasons and diffs, stale allowlist
+// entries, the cases that could not run or differ with their diffs, and
+// the summary.
 func reportText(info runInfo, cmps []*comparison) string {
 	w := &strings.Builder{}
 	s := summarize(cmps)
 	fmt.Fprintf(w, "# Differential run: Sky Port against real Slurm\n\n")
-	fmt.Fprintf(w, "started %s, took %s; real Slurm %s (probe job %s); Sky Port %s with %s (job IDs from %d); %d cases in parallel\n",
+	fmt.Fprintf(w, "started %s, took %s; real Slurm %s (probe job %s); Sky Port %s with %s (each case's daemon starts at real Slurm's NEXT_JOB_ID); %d cases in parallel\n",
 		info.Started.Format(time.RFC3339), info.Took.Round(time.Second), info.SlurmVer, info.SlurmFirst,
-		info.SkyBin, info.Config, info.SkyFirst, info.Parallel)
+		info.SkyBin, info.Config, info.Parallel)
 	if len(info.Mirrored) > 0 {
 		fmt.Fprintf(w, "Sky Port's gate mirrors real Slurm's node: %s\n", strings.Join(info.Mirrored, ", "))
 	}
@@ -96,9 +96,8 @@ func reportText(info runInfo, cmps []*comparison) string {
 			w.WriteString("\n")
 		}
 	}
-	section(Broken, "Could not run")
-	section(Differs, "Differ")
-	section(Allowlisted, "Differ, allowlisted")
+	// The failures come last, just above the summary: CI logs are often
+	// read from the tail.
 	var same []string
 	for _, c := range cmps {
 		if c.Verdict == Same {
@@ -112,12 +111,24 @@ func reportText(info runInfo, cmps []*comparison) string {
 	if len(same) > 0 {
 		fmt.Fprintf(w, "## Same (%d)\n\n%s\n\n", len(same), strings.Join(same, "\n"))
 	}
+	section(Allowlisted, "Differ, allowlisted")
 	if len(info.Unused) > 0 {
 		fmt.Fprintf(w, "## Allowlist entries that covered nothing (%s)\n\n", info.AllowlistAt)
 		for _, e := range info.Unused {
 			fmt.Fprintf(w, "- case %q cmd %q match %q: %s\n", e.Case, e.Cmd, e.Match, e.Why)
 		}
 		w.WriteString("\n")
+	}
+	section(Broken, "Could not run")
+	section(Differs, "Differ")
+	var failed []string
+	for _, c := range cmps {
+		if c.Verdict == Differs || c.Verdict == Broken {
+			failed = append(failed, c.Outcome.Case.Name)
+		}
+	}
+	if len(failed) > 0 {
+		fmt.Fprintf(w, "Failed: %s\n", strings.Join(failed, " "))
 	}
 	fmt.Fprintf(w, "Summary: %s\n", s)
 	// The plain closing line CI reads: allowlisted cases pass.

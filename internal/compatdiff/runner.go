@@ -27,16 +27,15 @@ var slurmOnly = []string{
 
 // runner runs cases on both sides.
 type runner struct {
-	bin      string // Sky Port's bin directory
-	config   string // skyportd's configuration
-	root     string // the run's working directories: root/r/CASE, root/s/CASE
-	states   string // the daemons' state directories
-	nonce    string
-	slurm    *side
-	sky      *side
-	skyFirst uint32 // the first job ID of every Sky Port daemon
-	maxMem   string // the node's memory in MB, $MAXMEM of the cases
-	base     []string
+	bin    string // Sky Port's bin directory
+	config string // skyportd's configuration
+	root   string // the run's working directories: root/r/CASE, root/s/CASE
+	states string // the daemons' state directories
+	nonce  string
+	slurm  *side
+	sky    *side
+	maxMem string // the node's memory in MB, $MAXMEM of the cases
+	base   []string
 
 	mu   sync.Mutex
 	next int // numbers the daemons' state directories
@@ -53,10 +52,9 @@ type outcome struct {
 }
 
 // newRunner prepares the run's directories and the Sky Port side's stubs.
-// skyFirst is the first job ID of each Sky Port daemon.
-func newRunner(bin, config, nonce string, skyFirst uint32) (*runner, error) {
+func newRunner(bin, config, nonce string) (*runner, error) {
 	r := &runner{
-		bin: bin, config: config, nonce: nonce, skyFirst: skyFirst,
+		bin: bin, config: config, nonce: nonce,
 		root:   "/tmp/cdf" + nonce,
 		states: "/tmp/cds" + nonce,
 	}
@@ -151,8 +149,16 @@ func (r *runner) runCase(ctx context.Context, c *Case) *outcome {
 			return o
 		}
 	}
+	// Sky Port's job IDs start where real Slurm's are now, so that both
+	// sides' IDs have as many digits and the columns line up (a fresh
+	// Slurm's IDs grow from 1 to 3 digits during a run).
+	first, err := r.slurm.nextJobID(ctx, append(slices.Clone(r.base), "PATH="+r.slurm.path))
+	if err != nil {
+		o.Err = err
+		return o
+	}
 	skyEnv := append(slices.Clone(r.base), "PATH="+r.sky.path)
-	d, err := startDaemon(ctx, r.bin, r.config, filepath.Join(r.states, strconv.Itoa(n)), r.skyFirst, skyEnv)
+	d, err := startDaemon(ctx, r.bin, r.config, filepath.Join(r.states, strconv.Itoa(n)), first, skyEnv)
 	if err != nil {
 		o.Err = err
 		return o

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -43,19 +45,58 @@ func (s *side) client(ctx context.Context, env []string, name string, args ...st
 	return stdout.String(), nil
 }
 
+// nextJobID returns the job ID real Slurm gives next: NEXT_JOB_ID in
+// scontrol show config.
+func (s *side) nextJobID(ctx context.Context, env []string) (uint32, error) {
+	out, err := s.client(ctx, env, "scontrol", "show", "config")
+	if err != nil {
+		return 0, err
+	}
+	return parseNextJobID(out)
+}
+
+// parseNextJobID finds "NEXT_JOB_ID = N" in scontrol show config's output.
+func parseNextJobID(config string) (uint32, error) {
+	for line := range strings.Lines(config) {
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.TrimSpace(k) != "NEXT_JOB_ID" {
+			continue
+		}
+		n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 32)
+		if err != nil || n == 0 {
+			return 0, fmt.Errorf("compatdiff: scontrol show config: NEXT_JOB_ID %q", strings.TrimSpace(v))
+		}
+		return uint32(n), nil
+	}
+	return 0, errors.New("compatdiff: scontrol show config printed no NEXT_JOB_ID")
+}
+
 // jobStates returns the states sacct reports for the job's allocations
 // ("COMPLETED", "CANCELLED by 0"; one per array task or pending range),
-// or nothing when it has none yet.
+// or nothing when it has none yet. A row without a partition counts as
+// none yet: real Slurm's accounting can learn of a short job's steps
+// before its start record, and shows it meanwhile as a nameless
+// "allocation" without a partition.
 func (s *side) jobStates(ctx context.Context, env []string, id string) []string {
-	out, err := s.client(ctx, env, "sacct", "-n", "-X", "-P", "-o", "State", "-j", id)
+	out, err := s.client(ctx, env, "sacct", "-n", "-X", "-P", "-o", "State,Partition", "-j", id)
 	if err != nil {
 		return nil
 	}
+	return parseJobStates(out)
+}
+
+// parseJobStates reads sacct -P -o State,Partition rows.
+func parseJobStates(out string) []string {
 	var states []string
 	for line := range strings.Lines(out) {
-		if st := strings.TrimSpace(line); st != "" {
-			states = append(states, st)
+		st, part, _ := strings.Cut(strings.TrimSpace(line), "|")
+		if st == "" {
+			continue
 		}
+		if part == "" {
+			return nil
+		}
+		states = append(states, st)
 	}
 	return states
 }
