@@ -67,7 +67,7 @@ func (g *Gate) Wait(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 	} else if err != nil {
 		return gate.Exit{}, fmt.Errorf("local: wait %s: %w", filepath.Base(dir), err)
 	}
-	if err := waitProcess(ctx, rec.PID, rec.Ticks); err != nil {
+	if err := g.waitRun(ctx, dir, rec); err != nil {
 		return gate.Exit{}, fmt.Errorf("local: wait %s: %w", filepath.Base(dir), err)
 	}
 	e, err := readExit(dir)
@@ -75,6 +75,31 @@ func (g *Gate) Wait(ctx context.Context, h gate.Handle) (gate.Exit, error) {
 		return gate.Exit{}, errLost(dir)
 	}
 	return e, err
+}
+
+// waitRun blocks until the run's exit is recorded or its supervisor has
+// exited, or ctx ends. A supervisor this gate reuses does not exit when its
+// run ends: every run it ends wakes this to look for the exit again.
+func (g *Gate) waitRun(ctx context.Context, dir string, rec superRecord) error {
+	for {
+		next := g.endSignal() // before the look, so no end is missed
+		if exists(dir, exitFile) {
+			return nil
+		}
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan error, 1)
+		go func() { done <- waitProcess(wctx, rec.PID, rec.Ticks) }()
+		select {
+		case err := <-done:
+			cancel()
+			return err
+		case <-next:
+			cancel()
+			if err := <-done; err != nil && ctx.Err() != nil {
+				return ctx.Err()
+			}
+		}
+	}
 }
 
 // runningRun finds the run h names and its supervisor's record, for an

@@ -14,7 +14,7 @@
 //	spec.json        the gate.Spec, without its script (written by Start)
 //	slurm_script     the script, mode 0700, owned by the job's user
 //	supervisor.log   the supervisor's own diagnostics
-//	lock             flock'ed (exclusive) by the supervisor for its whole life
+//	lock             flock'ed (exclusive) by the supervisor until the exit is recorded
 //	supervisor.json  written by the supervisor that claimed the run: its pid
 //	                 and start ticks, then the job's pid (= its process group)
 //	kill.json        the latest gate.KillRequest (written by Kill)
@@ -26,12 +26,18 @@
 // crashes: a directory without supervisor.json and without a lock holder has
 // never run, so Start may launch a supervisor for it again.
 //
-// To keep a process start out of Start, the gate keeps one spare
-// supervisor started ahead of need, which waits for the name of its run
-// directory on a pipe (and leaves when the pipe closes empty: at Close, or
-// when the daemon dies).
+// To keep a process start out of Start, and its cost out of every job,
+// the gate keeps reusable supervisors: started ahead of need, each waits
+// on a socket for a run directory, supervises that run, reports "D" once
+// the exit is recorded and the lock released, and waits for the next. Up
+// to a few idle ones are kept; the others, and all of them at Close, are
+// let go by closing their sockets. One whose daemon died (its socket
+// closed) exits after the run it supervises, so the run's end is still
+// the supervisor's exit to a later daemon.
 //
-// Liveness is the lock: a supervisor holds it until it exits, and no pid can
-// be mistaken for it. The daemon waits for a supervisor through a pidfd
-// checked against the start ticks recorded in supervisor.json.
+// Liveness is the lock: a supervisor holds it until the run's exit is
+// recorded (or it dies), and no pid can be mistaken for it. The daemon
+// waits for a run through a pidfd on its supervisor, checked against the
+// start ticks recorded in supervisor.json, and wakes at every "D" of its
+// reusable supervisors to look for the exit.
 package local

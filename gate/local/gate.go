@@ -38,8 +38,11 @@ type Gate struct {
 
 	mu        sync.Mutex
 	starting  keylock.Map // per run name, so one run starts once
-	spare     *spare      // a supervisor waiting for a run
+	spares    []*spare    // idle reusable supervisors
 	refilling bool        // a spare is being started
+
+	endMu sync.Mutex
+	ended chan struct{} // closed when a reusable supervisor ends a run
 }
 
 var (
@@ -163,12 +166,12 @@ func (g *Gate) List(_ context.Context) ([]gate.Handle, error) {
 	return hs, nil
 }
 
-// Close marks the gate closed (later calls fail) and lets its spare
-// supervisor go. Jobs and their supervisors keep running, and a new Gate
+// Close marks the gate closed (later calls fail) and lets its idle
+// supervisors go. Jobs and their supervisors keep running, and a new Gate
 // over the same state directory reaches them.
 func (g *Gate) Close() error {
 	g.closed.Store(true)
-	g.dropSpare()
+	g.dropSpares()
 	return nil
 }
 

@@ -2,6 +2,7 @@ package local
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"syscall"
@@ -49,7 +50,9 @@ func (s *supervisor) monitor(j *job, spec *gate.Spec) gate.Exit {
 			done = true
 		case <-s.usr1:
 			var req gate.KillRequest
-			if err := readJSON(s.dir, killFile, &req); err != nil {
+			if err := readJSON(s.dir, killFile, &req); errors.Is(err, fs.ErrNotExist) {
+				continue // meant for the run this supervisor had before
+			} else if err != nil {
 				s.log.Error("read kill request", "err", err)
 				continue
 			}

@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -270,29 +272,37 @@ func BenchmarkStartWait(b *testing.B) {
 	}
 }
 
+// idleSupervisor waits until the gate has an idle reusable supervisor
+// and returns it.
+func idleSupervisor(ctx context.Context, t *testing.T, g *Gate) *spare {
+	t.Helper()
+	for {
+		g.mu.Lock()
+		var sp *spare
+		if n := len(g.spares); n > 0 {
+			sp = g.spares[n-1]
+		}
+		g.mu.Unlock()
+		if sp != nil {
+			return sp
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatal("no idle supervisor")
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+}
+
 // TestSpareSupervisor: after a Start the gate keeps a spare supervisor,
-// the next Start hands it the run (it logs into the run's supervisor.log),
-// and Close lets the new spare go.
+// the next Starts hand it their runs one after another (it logs into each
+// run's supervisor.log and does not exit in between), and Close lets it
+// go.
 func TestSpareSupervisor(t *testing.T) {
 	t.Parallel()
 	ctx := testCtx(t)
 	g := openTest(t, t.TempDir())
 	wd := t.TempDir()
-	spareNow := func() *spare {
-		for {
-			g.mu.Lock()
-			sp := g.spare
-			g.mu.Unlock()
-			if sp != nil {
-				return sp
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatal("no spare supervisor")
-			case <-time.After(5 * time.Millisecond):
-			}
-		}
-	}
 	run := func(id uint32) string {
 		h, err := g.Start(ctx, testSpec(id, wd, "#!/bin/sh\ntrue\n"))
 		if err != nil {
@@ -305,25 +315,105 @@ func TestSpareSupervisor(t *testing.T) {
 		return dir
 	}
 	run(1)
-	sp := spareNow()
-	dir := run(2)
-	var rec superRecord
-	if err := readJSON(dir, superFile, &rec); err != nil {
-		t.Fatal(err)
+	idleSupervisor(ctx, t, g)
+	runs := map[int]int{} // supervisor pid: runs
+	for id := uint32(2); id <= 6; id++ {
+		dir := run(id)
+		var rec superRecord
+		if err := readJSON(dir, superFile, &rec); err != nil {
+			t.Fatal(err)
+		}
+		runs[rec.PID]++
+		if b, _ := os.ReadFile(filepath.Join(dir, logFile)); !strings.Contains(string(b), "recorded exit") {
+			t.Errorf("supervisor.log of run %d = %q; want its log", id, b)
+		}
+		if held, err := lockHeld(dir); err != nil || held {
+			t.Errorf("run %d: lock held = %v, %v after its end; want released", id, held, err)
+		}
+		idleSupervisor(ctx, t, g)
 	}
-	if rec.PID != sp.pid {
-		t.Errorf("run 2 supervised by pid %d; want the spare %d", rec.PID, sp.pid)
+	if len(runs) > 2 {
+		t.Errorf("5 runs one after another had %d supervisors (%v); want at most 2, reused", len(runs), runs)
 	}
-	if b, _ := os.ReadFile(filepath.Join(dir, logFile)); !strings.Contains(string(b), "recorded exit") {
-		t.Errorf("supervisor.log of the spare = %q; want its log", b)
+	g.mu.Lock()
+	idle := slices.Clone(g.spares)
+	g.mu.Unlock()
+	ticks := make([]uint64, len(idle))
+	for i, sp := range idle {
+		var err error
+		if ticks[i], err = startTicks(sp.pid); err != nil {
+			t.Fatal(err)
+		}
 	}
-	next := spareNow()
-	ticks, err := startTicks(next.pid)
+	g.Close()
+	for i, sp := range idle {
+		if err := waitProcess(ctx, sp.pid, ticks[i]); err != nil {
+			t.Errorf("idle supervisor %d after Close: %v", sp.pid, err)
+		}
+	}
+}
+
+// TestReusedSupervisorOutlivesDaemon: when the daemon that handed a
+// reusable supervisor its run dies (its end of the socket closes) while
+// the job runs, the supervisor records the exit, exits, and a new gate's
+// Wait returns the exit.
+func TestReusedSupervisorOutlivesDaemon(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	state, wd := t.TempDir(), t.TempDir()
+	g := openTest(t, state)
+	h, err := g.Start(ctx, testSpec(1, wd, "#!/bin/sh\ntrue\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	g.Close()
-	if err := waitProcess(ctx, next.pid, ticks); err != nil {
-		t.Errorf("spare %d after Close: %v", next.pid, err)
+	if _, err := g.Wait(ctx, h); err != nil {
+		t.Fatal(err)
 	}
+	sp := idleSupervisor(ctx, t, g)
+	ticks, err := startTicks(sp.pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err = g.Start(ctx, testSpec(2, wd, "#!/bin/sh\nsleep 1\nexit 7\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sp.ctl.Close() // what the daemon's death does to the socket
+	g.Close()
+	g2 := openTest(t, state)
+	e, err := g2.Wait(ctx, h)
+	if err != nil || e.Code != 7 {
+		t.Fatalf("Wait after the daemon's death = %+v, %v; want code 7", e, err)
+	}
+	if err := waitProcess(ctx, sp.pid, ticks); err != nil {
+		t.Errorf("supervisor %d after its run: %v", sp.pid, err)
+	}
+}
+
+// TestReusedSupervisorsManyJobs: short jobs started and waited for from
+// several goroutines at once, so that reusable supervisors answer "R" and
+// "D" back to back and go from run to run; every Start and Wait returns.
+func TestReusedSupervisorsManyJobs(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	g := openTest(t, t.TempDir())
+	wd := t.TempDir()
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 15 {
+				id := uint32(100*(w+1) + i)
+				h, err := g.Start(ctx, testSpec(id, wd, "#!/bin/sh\nexit 3\n"))
+				if err != nil {
+					t.Errorf("Start %d: %v", id, err)
+					return
+				}
+				if e, err := g.Wait(ctx, h); err != nil || e.Code != 3 {
+					t.Errorf("Wait %d = %+v, %v; want code 3", id, e, err)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -1,21 +1,33 @@
 package local
 
 import (
+	"bufio"
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"strings"
+	"sync"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
-// spare is a supervisor started ahead of need: it waits, claiming nothing,
-// until it reads its run directory from a pipe, so a Start does not wait
-// for a process to exec and initialise. It leaves quietly when the pipe
-// closes empty (Close, or the daemon died).
+// spare is a reusable supervisor (Supervise with -ctl-fd): started ahead
+// of need, it waits, claiming nothing, until the gate sends it a run
+// directory on its socket, supervises that run, says when the run is
+// recorded, and waits for the next one. Reusing it saves a process start
+// and a Go runtime's start-up per job, which on a small machine is most
+// of a trivial job's cost. It leaves when the socket closes (the gate let
+// it go, or the daemon died) and after the run it is supervising when the
+// daemon that sent it has died.
 type spare struct {
-	pid    int
-	dirW   *os.File // the run directory is written here, then closed
-	readyR *os.File // closed by the supervisor once ready (see launch)
+	pid  int
+	ctl  *os.File      // the gate's end of the socket
+	dead chan struct{} // closed when the socket ends: the process is gone
+
+	mu    sync.Mutex
+	ready chan struct{} // of the run handed last; closed by its "R"
 }
 
 // supervisorCmd returns the command of a supervisor started in a session
@@ -48,85 +60,166 @@ func supervisorEnv(env []string) []string {
 	return append(env, "GOMAXPROCS=1")
 }
 
-// startSpare starts a spare supervisor.
+// maxIdle is how many idle reusable supervisors the gate keeps; more
+// are let go as their runs end.
+const maxIdle = 4
+
+// startSpare starts a reusable supervisor.
 func (g *Gate) startSpare() (*spare, error) {
-	readyR, readyW, err := os.Pipe()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("supervisor socket: %w", err)
 	}
-	dirR, dirW, err := os.Pipe()
-	if err != nil {
-		_ = readyR.Close()
-		_ = readyW.Close()
-		return nil, err
+	// Ours non-blocking, so that the runtime polls it and Close ends the
+	// read pending in listen at once: the supervisor then reads the end.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		_ = unix.Close(fds[0])
+		_ = unix.Close(fds[1])
+		return nil, fmt.Errorf("supervisor socket: %w", err)
 	}
-	cmd := g.supervisorCmd([]*os.File{readyW, dirR}, "-ready-fd=3", "-dir-fd=4")
+	ours, theirs := os.NewFile(uintptr(fds[0]), "ctl"), os.NewFile(uintptr(fds[1]), "ctl")
+	cmd := g.supervisorCmd([]*os.File{theirs}, "-ctl-fd=3")
 	err = cmd.Start()
-	_ = readyW.Close()
-	_ = dirR.Close()
+	_ = theirs.Close()
 	if err != nil {
-		_ = readyR.Close()
-		_ = dirW.Close()
+		_ = ours.Close()
 		return nil, fmt.Errorf("run supervisor %s: %w", g.cmd[0], err)
 	}
 	go g.reap(cmd, "")
-	return &spare{pid: cmd.Process.Pid, dirW: dirW, readyR: readyR}, nil
+	sp := &spare{pid: cmd.Process.Pid, ctl: ours, dead: make(chan struct{})}
+	go g.listen(sp)
+	return sp, nil
 }
 
-// hand gives the spare its run directory; it owns readyR afterwards.
-func (s *spare) hand(dir string) error {
-	_, err := s.dirW.WriteString(dir)
-	if cerr := s.dirW.Close(); err == nil {
-		err = cerr
+// listen reads what the supervisor says: "R" wakes the launch waiting
+// for it, "D" wakes every Wait (a reusable supervisor does not exit when
+// its run ends) and makes the supervisor idle again.
+func (g *Gate) listen(sp *spare) {
+	defer g.runEnded()
+	defer close(sp.dead)
+	in := bufio.NewReader(sp.ctl)
+	for {
+		line, err := in.ReadString('\n')
+		if err != nil {
+			_ = sp.ctl.Close()
+			return
+		}
+		switch line {
+		case "R\n":
+			sp.mu.Lock()
+			if sp.ready != nil {
+				close(sp.ready)
+				sp.ready = nil
+			}
+			sp.mu.Unlock()
+		case "D\n":
+			g.runEnded()
+			g.idle(sp)
+		default:
+			g.log.Warn("supervisor said something unexpected", "pid", sp.pid, "line", line)
+		}
 	}
-	return err
 }
 
-// discard lets an unused spare go.
-func (s *spare) discard() {
-	_ = s.dirW.Close()
-	_ = s.readyR.Close()
+// hand gives the supervisor its next run directory, and returns the
+// channel its "R" for that run closes.
+func (s *spare) hand(dir string) (<-chan struct{}, error) {
+	ready := make(chan struct{})
+	s.mu.Lock()
+	s.ready = ready
+	s.mu.Unlock()
+	_, err := s.ctl.WriteString(dir + "\n")
+	return ready, err
 }
 
-// takeSpare returns the spare supervisor, if there is one, and has a new
-// one started in the background.
+// awaitReady waits until the supervisor has claimed the run handed (or
+// found it claimed, or recorded a launch failure): ready is closed; or it
+// died, or ctx ended.
+func (s *spare) awaitReady(ctx context.Context, ready <-chan struct{}) error {
+	select {
+	case <-ready:
+		return nil
+	case <-s.dead:
+		return nil // the caller inspects the run directory
+	case <-ctx.Done():
+		return fmt.Errorf("supervisor not ready: %w", ctx.Err())
+	}
+}
+
+// discard lets an idle supervisor go: it reads the end of its socket and
+// exits.
+func (s *spare) discard() { _ = s.ctl.Close() }
+
+// takeSpare returns an idle supervisor, if there is one, and has a new one
+// started in the background when none is left.
 func (g *Gate) takeSpare() *spare {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	sp := g.spare
-	g.spare = nil
-	if !g.refilling && !g.closed.Load() {
+	var sp *spare
+	if n := len(g.spares); n > 0 {
+		sp, g.spares = g.spares[n-1], g.spares[:n-1]
+	}
+	if len(g.spares) == 0 && !g.refilling && !g.closed.Load() {
 		g.refilling = true
 		go g.refill()
 	}
 	return sp
 }
 
-// refill starts the next spare supervisor.
+// refill starts a supervisor for the idle list.
 func (g *Gate) refill() {
 	sp, err := g.startSpare()
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	g.refilling = false
+	g.mu.Unlock()
 	if err != nil {
 		g.log.Warn("spare supervisor", "err", err)
 		return
 	}
-	if g.closed.Load() || g.spare != nil {
+	g.idle(sp)
+}
+
+// idle puts a supervisor on the idle list, or lets it go when the gate
+// is closed or has enough.
+func (g *Gate) idle(sp *spare) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed.Load() || len(g.spares) >= maxIdle {
 		sp.discard()
 		return
 	}
-	g.spare = sp
+	g.spares = append(g.spares, sp)
 }
 
-// dropSpare lets the spare supervisor go (at Close).
-func (g *Gate) dropSpare() {
+// dropSpares lets the idle supervisors go (at Close).
+func (g *Gate) dropSpares() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
-	if g.spare != nil {
-		g.spare.discard()
-		g.spare = nil
+	for _, sp := range g.spares {
+		sp.discard()
 	}
+	g.spares = nil
+}
+
+// runEnded wakes every Wait to look at its run again, and arms the next
+// wake-up.
+func (g *Gate) runEnded() {
+	g.endMu.Lock()
+	defer g.endMu.Unlock()
+	if g.ended != nil {
+		close(g.ended)
+	}
+	g.ended = make(chan struct{})
+}
+
+// endSignal returns the channel the next runEnded closes.
+func (g *Gate) endSignal() <-chan struct{} {
+	g.endMu.Lock()
+	defer g.endMu.Unlock()
+	if g.ended == nil {
+		g.ended = make(chan struct{})
+	}
+	return g.ended
 }
 
 // reap waits for a supervisor the gate started, so it leaves no zombie.

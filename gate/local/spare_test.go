@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 )
 
 func TestSupervisorEnv(t *testing.T) {
@@ -42,24 +41,12 @@ func TestSpareSupervisorEnv(t *testing.T) {
 	if _, err := g.Wait(ctx, h); err != nil {
 		t.Fatal(err)
 	}
-	for {
-		g.mu.Lock()
-		sp := g.spare
-		g.mu.Unlock()
-		if sp != nil {
-			env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", sp.pid))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !slices.Contains(strings.Split(string(env), "\x00"), "GOMAXPROCS=1") {
-				t.Errorf("spare supervisor's environment lacks GOMAXPROCS=1: %q", env)
-			}
-			return
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatal("no spare supervisor")
-		case <-time.After(5 * time.Millisecond):
-		}
+	sp := idleSupervisor(ctx, t, g)
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", sp.pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(strings.Split(string(env), "\x00"), "GOMAXPROCS=1") {
+		t.Errorf("spare supervisor's environment lacks GOMAXPROCS=1: %q", env)
 	}
 }

@@ -117,22 +117,21 @@ func (g *Gate) prepare(dir string, spec gate.Spec) error {
 	return err
 }
 
-// launch has a supervisor started for the run directory, a spare one if
-// there is, and waits until it is ready: it closes its end of a pipe once
-// it has claimed the run and started the job (or recorded a launch
-// failure), or found the run claimed already, or died. The caller inspects
-// the directory to tell which.
+// launch has a supervisor started for the run directory, an idle one if
+// there is, and waits until it is ready: it has claimed the run and
+// started the job (or recorded a launch failure), or found the run
+// claimed already, or died. The caller inspects the directory to tell
+// which.
 func (g *Gate) launch(ctx context.Context, dir string) error {
 	if sp := g.takeSpare(); sp != nil {
-		if err := sp.hand(dir); err == nil {
-			err = awaitReady(ctx, sp.readyR)
+		if ready, err := sp.hand(dir); err == nil {
+			err = sp.awaitReady(ctx, ready)
 			if err != nil || exists(dir, superFile) || exists(dir, exitFile) {
 				return err
 			}
-			// The spare died before it claimed the run: start one afresh.
-		} else {
-			_ = sp.readyR.Close()
 		}
+		// The spare died before it claimed the run: start one afresh.
+		sp.discard()
 	}
 	logf, err := os.OpenFile(filepath.Join(dir, logFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
