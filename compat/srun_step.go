@@ -27,7 +27,7 @@ type StepEnvInput struct {
 // the task's ids (SLURM_PROCID and SLURM_LOCALID the task id,
 // SLURM_NODEID 0 on one node, SLURM_GTIDS every task of the node),
 // SLURM_NTASKS/SLURM_NPROCS of the step, and srun's launch variables.
-// Not set: SLURM_TASK_PID (the runner knows it only after the fork), the
+// Not set: SLURM_TASK_PID (the runner sets it, after the fork), the
 // srun port variables (Sky Port's srun listens on no port) and
 // SLURM_CPU_BIND* (Sky Port binds no CPUs).
 func StepEnv(in StepEnvInput) []string {

@@ -32,10 +32,35 @@ func newTaskSet(n int, argv []string, dir string, env func(i int) []string) *tas
 	ts := &taskSet{files: map[string]*os.File{}, ends: make([]compat.TaskEnd, n)}
 	for i := range n {
 		cmd := exec.Command(argv[0], argv[1:]...)
+		if cmd.Err == nil && execFormatKnown(cmd.Path) {
+			// As slurmstepd: SLURM_TASK_PID is the task's own pid, and
+			// the program runs by its full path (argv[0] included).
+			cmd.Args = append([]string{"/bin/sh", "-c", taskPIDWrapper, cmd.Path}, argv[1:]...)
+			cmd.Path = "/bin/sh"
+		}
 		cmd.Dir, cmd.Env = dir, env(i)
 		ts.cmds = append(ts.cmds, cmd)
 	}
 	return ts
+}
+
+// taskPIDWrapper runs its $0 with SLURM_TASK_PID set to its own pid,
+// which exists only once the process does; exec keeps the pid (the local
+// gate starts batch scripts the same way).
+const taskPIDWrapper = `SLURM_TASK_PID=$$; export SLURM_TASK_PID; exec "$0" "$@"`
+
+// execFormatKnown reports whether the kernel itself runs path (an ELF
+// binary or a #! script): only those go through the wrapper, whose shell
+// would run any other file as a shell script where execve fails.
+func execFormatKnown(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer func() { _ = f.Close() }()
+	var head [4]byte
+	n, _ := io.ReadFull(f, head[:])
+	return (n >= 2 && string(head[:2]) == "#!") || (n == 4 && string(head[:]) == "\x7fELF")
 }
 
 // open opens path once for every task that names it.
