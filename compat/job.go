@@ -114,6 +114,9 @@ type Job struct {
 	Batch *Step
 	// Steps are the job's srun steps (".0", ".1", ...) in start order.
 	Steps []*Step
+	// PastRuns are the job's earlier runs (requeued), oldest first, each
+	// with its own Batch and Steps; sacct -D lists them.
+	PastRuns []*Job
 }
 
 // Step is one step of a job as sacct lists it (".batch", ".extern", ".0").

@@ -72,23 +72,24 @@ func Sacct(w io.Writer, o SacctOptions, jobs []*Job, now time.Time) error {
 		}
 		return nil
 	}
-	for _, p := range selected {
-		row.j, row.step = p.j, nil
+	// run emits the rows of one run of a picked job.
+	run := func(p *sacctPick, j *Job) error {
+		row.j, row.step = j, nil
 		if p.full || o.Allocations {
 			if err := emit(); err != nil {
 				return err
 			}
 		}
 		if o.Allocations {
-			continue
+			return nil
 		}
-		if p.j.Batch != nil && p.batch {
-			row.step = p.j.Batch
+		if j.Batch != nil && p.batch {
+			row.step = j.Batch
 			if err := emit(); err != nil {
 				return err
 			}
 		}
-		for _, st := range p.j.Steps {
+		for _, st := range j.Steps {
 			if !p.showsStep(st.stepID()) {
 				continue
 			}
@@ -96,6 +97,20 @@ func Sacct(w io.Writer, o SacctOptions, jobs []*Job, now time.Time) error {
 			if err := emit(); err != nil {
 				return err
 			}
+		}
+		return nil
+	}
+	for i := range selected {
+		p := &selected[i]
+		if o.Duplicates { // -D: the runs before a requeue first, oldest first
+			for _, past := range p.j.PastRuns {
+				if err := run(p, past); err != nil {
+					return err
+				}
+			}
+		}
+		if err := run(p, p.j); err != nil {
+			return err
 		}
 	}
 	if _, err := bw.Write(line); err != nil {

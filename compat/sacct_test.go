@@ -361,3 +361,40 @@ func FuzzSacctTime(f *testing.F) {
 		}
 	})
 }
+
+// TestSacctDuplicates: -D lists a requeued job's earlier runs, oldest
+// first, before its current one, with their batch and srun steps; a step
+// selector picks that step of every run (as real Slurm 22.05 prints for a
+// job requeued after its first srun step).
+func TestSacctDuplicates(t *testing.T) {
+	t.Parallel()
+	now := refTime(11, 38, 30)
+	start := now.Add(-time.Minute)
+	steps := func(n int, end time.Time) []*Step {
+		var out []*Step
+		for i := range n {
+			out = append(out, &Step{ID: string(rune('0' + i)), Name: "true", State: "COMPLETED", Start: start, End: end})
+		}
+		return out
+	}
+	past := &Job{JobID: 2186, ArrayTaskID: -1, Name: "step.sh", State: "REQUEUED", Partition: "debug", SubmitTime: start, StartTime: start, EndTime: start.Add(2 * time.Second),
+		Batch: &Step{Name: "batch", State: "CANCELLED", Signal: 15, Start: start, End: start.Add(2 * time.Second)}, Steps: steps(1, start)}
+	job := &Job{JobID: 2186, ArrayTaskID: -1, Name: "step.sh", State: "COMPLETED", Partition: "debug", SubmitTime: start, StartTime: start.Add(5 * time.Second), EndTime: now,
+		Batch: &Step{Name: "batch", State: "COMPLETED", Start: start, End: now}, Steps: steps(2, now), PastRuns: []*Job{past}}
+	for _, tc := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"-D", "-P", "-j", "2186", "-o", "JobID,JobName,State,ExitCode"},
+			"JobID|JobName|State|ExitCode\n2186|step.sh|REQUEUED|0:0\n2186.batch|batch|CANCELLED|0:15\n2186.0|true|COMPLETED|0:0\n" +
+				"2186|step.sh|COMPLETED|0:0\n2186.batch|batch|COMPLETED|0:0\n2186.0|true|COMPLETED|0:0\n2186.1|true|COMPLETED|0:0\n"},
+		{[]string{"-P", "-j", "2186", "-X", "-o", "JobID,State"}, "JobID|State\n2186|COMPLETED\n"},
+		{[]string{"-D", "-P", "-j", "2186", "-X", "-o", "JobID,State"}, "JobID|State\n2186|REQUEUED\n2186|COMPLETED\n"},
+		{[]string{"-D", "-P", "-j", "2186.0", "-o", "JobID,State"}, "JobID|State\n2186.0|COMPLETED\n2186.0|COMPLETED\n"},
+	} {
+		out, errOut, _ := runSacct(t, tc.args, nil, []*Job{job}, 0, now)
+		if out != tc.out || errOut != "" {
+			t.Errorf("sacct %q:\n%s\nwant:\n%s\nstderr: %q", tc.args, out, tc.out, errOut)
+		}
+	}
+}

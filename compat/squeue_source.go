@@ -22,7 +22,7 @@ const (
 	NeedDetail ViewNeed = 1 << iota
 	// NeedPaths is StdOut, StdErr and StdIn (the output patterns resolved).
 	NeedPaths
-	// NeedSteps is Batch and Steps.
+	// NeedSteps is Batch, Steps and PastRuns.
 	NeedSteps
 )
 

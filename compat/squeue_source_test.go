@@ -29,13 +29,13 @@ func partView(v *Job, need ViewNeed) Job {
 	p := CoreOf(v)
 	if need&NeedDetail != 0 {
 		p = *v
-		p.StdOut, p.StdErr, p.StdIn, p.Batch, p.Steps = "", "", "", nil, nil
+		p.StdOut, p.StdErr, p.StdIn, p.Batch, p.Steps, p.PastRuns = "", "", "", nil, nil, nil
 	}
 	if need&NeedPaths != 0 {
 		p.StdOut, p.StdErr, p.StdIn = v.StdOut, v.StdErr, v.StdIn
 	}
 	if need&NeedSteps != 0 {
-		p.Batch, p.Steps = v.Batch, v.Steps
+		p.Batch, p.Steps, p.PastRuns = v.Batch, v.Steps, v.PastRuns
 	}
 	return p
 }
@@ -126,6 +126,7 @@ func richJob() *Job {
 		AllocSID: 42, LastSchedEval: t.Add(time.Second), SuspendTime: t.Add(time.Hour),
 		GRES: GRES{PerNode: "gres:gpu:2", PerTask: "gres:gpu:1"}, GPUs: 2, GPUIDs: []int{0, 1},
 		Batch: &Step{Name: "batch", State: "RUNNING"}, Steps: []*Step{{ID: "0", Name: "srun"}},
+		PastRuns: []*Job{{JobID: 77, State: "REQUEUED"}},
 	}
 }
 

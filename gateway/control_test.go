@@ -269,3 +269,48 @@ func TestWait(t *testing.T) {
 		t.Errorf("wait for an unknown job: %+v, %v", resp, err)
 	}
 }
+
+// A requeued run stays on the job: sacct -D lists it (REQUEUED, its batch
+// step cancelled by the requeue) before the current run, as real Slurm
+// does; plain sacct shows only the current run, whose steps start again.
+func TestSacctDuplicates(t *testing.T) {
+	t.Parallel()
+	d := startDaemon(t, twoCPUs(t), "")
+	d.srv.ctl.requeueDelay.Store(int64(100 * time.Millisecond))
+	id := d.submit(t, `[ -n "$SLURM_RESTART_COUNT" ] || sleep 60`, nil)
+	d.waitState(t, id, queue.Running)
+	if resp := d.scontrol(t, "requeue", itoa(id)); resp.Exit != 0 {
+		t.Fatalf("requeue: %+v", resp)
+	}
+	e := d.waitState(t, id, queue.Completed)
+	if n := len(e.job.PastRuns); n != 1 {
+		t.Fatalf("past runs: %d, want 1", n)
+	}
+	past := e.job.PastRuns[0]
+	if past.StartTime.IsZero() || past.EndTime.Before(past.StartTime) || past.EndTime.After(e.job.StartTime) || past.Restarts != 0 {
+		t.Errorf("past run: start %v end %v restarts %d; the run after started %v", past.StartTime, past.EndTime, past.Restarts, e.job.StartTime)
+	}
+	sid := itoa(id)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-D", "-P", "-j", sid, "-o", "JobID,State,ExitCode"},
+			"JobID|State|ExitCode\n" + sid + "|REQUEUED|0:0\n" + sid + ".batch|CANCELLED|0:15\n" + sid + "|COMPLETED|0:0\n" + sid + ".batch|COMPLETED|0:0\n"},
+		{[]string{"-P", "-j", sid, "-o", "JobID,State,ExitCode"},
+			"JobID|State|ExitCode\n" + sid + "|COMPLETED|0:0\n" + sid + ".batch|COMPLETED|0:0\n"},
+		{[]string{"-D", "-X", "-n", "-P", "-j", sid, "-o", "State"}, "REQUEUED\nCOMPLETED\n"},
+	} {
+		o, err := compat.ParseSacctArgs(tc.args, nil, time.Now(), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		if err := compat.Sacct(&b, o, []*compat.Job{d.srv.sacctView(e.job)}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != tc.want {
+			t.Errorf("sacct %q:\n%s\nwant\n%s", tc.args, b.String(), tc.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"skyport/compat"
+	"skyport/gate"
 	"skyport/queue"
 )
 
@@ -103,11 +104,42 @@ func (s *Server) requeued(ctx context.Context, j *queue.Job) *queue.Job {
 	return upd
 }
 
+// pastRun is the record of job r's run that ended with ex (out) at end
+// and is requeued, as sacct -D lists it: REQUEUED 0:0 (NODE_FAIL or
+// PREEMPTED when the node was lost), its batch step as the run ended, its
+// steps closed.
+func pastRun(r *queue.Job, out outcome, ex gate.Exit, end time.Time) queue.Job {
+	p := *r.Clone()
+	p.PastRuns, p.Handle, p.GPUIDs = nil, nil, nil
+	p.State, p.Reason = queue.Requeued, "None"
+	if out.state == queue.NodeFail || out.state == queue.Preempted {
+		p.State = out.state
+	}
+	p.ExitCode, p.ExitSignal = 0, 0
+	p.BatchState, p.BatchExitCode, p.BatchSignal = out.batch, out.batchCode, out.batchSignal
+	if r.Interactive {
+		p.BatchState = ""
+	}
+	p.EndTime = end.UTC()
+	if !ex.Start.IsZero() {
+		p.StartTime = ex.Start.UTC()
+	}
+	if p.StartTime.IsZero() || p.StartTime.After(p.EndTime) {
+		p.StartTime = p.EndTime
+	}
+	closeSteps(&p, p.EndTime) // steps.go
+	p.MaxRSSKB = ex.MaxRSSKB
+	p.UserCPU, p.SystemCPU = int64(ex.UserCPU), int64(ex.SystemCPU)
+	p.TotalCPU = p.UserCPU + p.SystemCPU
+	return p
+}
+
 // resetRun clears what a job's last run recorded, for its next run.
 func resetRun(r *queue.Job) {
 	r.StartTime, r.EndTime = time.Time{}, time.Time{}
 	r.NodeList, r.AllocCPUs, r.AllocMemMB, r.Gate, r.Handle = "", 0, 0, "", nil
 	r.GPUIDs = nil
+	r.Steps = nil // the next run numbers its steps from 0 again, as Slurm does
 	r.ExitCode, r.ExitSignal = 0, 0
 	r.BatchState, r.BatchExitCode, r.BatchSignal = "", 0, 0
 	r.MaxRSSKB, r.TotalCPU, r.UserCPU, r.SystemCPU = 0, 0, 0, 0

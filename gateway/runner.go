@@ -182,6 +182,7 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 			// failed or was taken back (spot eviction) is requeued
 			// unless --no-requeue, as Slurm does with its default
 			// JobRequeue=1.
+			r.PastRuns = append(r.PastRuns, pastRun(r, out, ex, end)) // requeue.go
 			r.State = queue.Requeued
 			return nil
 		}

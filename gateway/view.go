@@ -104,6 +104,11 @@ func (s *Server) fillView(v *compat.Job, j *queue.Job, reason string, need compa
 			}
 		}
 		v.Steps = stepViews(j) // steps.go
+		for i := range j.PastRuns {
+			pv := new(compat.Job)
+			s.fillView(pv, &j.PastRuns[i], "", compat.NeedDetail|compat.NeedSteps)
+			v.PastRuns = append(v.PastRuns, pv)
+		}
 	}
 }
 

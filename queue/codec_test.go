@@ -58,6 +58,10 @@ func TestCodecCoversEveryField(t *testing.T) {
 			v.Set(reflect.ValueOf([]int{0, -3, 1 << 40}))
 		case f.Type == reflect.TypeFor[[]Step]():
 			v.Set(reflect.ValueOf(sampleSteps()))
+		case f.Type == reflect.TypeFor[[]Job]():
+			past := *newJob("first run", 7)
+			past.State, past.EndTime, past.Steps = Requeued, t0.Add(time.Minute), sampleSteps()
+			v.Set(reflect.ValueOf([]Job{past, {Name: "second run", State: NodeFail}}))
 		case v.Kind() == reflect.String:
 			v.SetString("x")
 		case v.Kind() == reflect.Bool:

@@ -103,6 +103,7 @@ var jobFields = []field{
 	goIntField(84, func(j *Job) *int { return &j.GPUs }),
 	intsField(85, func(j *Job) *[]int { return &j.GPUIDs }),
 	boolField(86, func(j *Job) *bool { return &j.Overcommit }),
+	pastRunsField(87),
 }
 
 // fieldByNum indexes jobFields by number.

@@ -176,9 +176,14 @@ type Job struct {
 	// Overcommit is -O/--overcommit: the job holds CPUs as if it ran one
 	// task per node (its tasks share them).
 	Overcommit bool `json:"overcommit,omitempty"`
-	// Steps are the job's srun steps, numbered from 0 in the order they
-	// started (Steps[i].ID == i); they only grow.
+	// Steps are the srun steps of the job's current run, numbered from 0
+	// in the order they started (Steps[i].ID == i); they only grow during
+	// a run.
 	Steps []Step `json:"steps,omitempty"`
+	// PastRuns are the job's earlier runs, oldest first, as each ended
+	// when the job was requeued (sacct -D lists them): copies of the job
+	// as it was then, with its steps and without their own PastRuns.
+	PastRuns []Job `json:"past_runs,omitempty"`
 }
 
 // Step is one srun step of a job (sacct's "N.0", "N.1" rows). Times are
@@ -220,6 +225,7 @@ func (j *Job) Clone() *Job {
 	c.Steps = slices.Clone(j.Steps)
 	c.ContainerMounts = slices.Clone(j.ContainerMounts)
 	c.GPUIDs = slices.Clone(j.GPUIDs)
+	c.PastRuns = slices.Clone(j.PastRuns)
 	return &c
 }
 

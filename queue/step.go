@@ -40,6 +40,45 @@ func stepsField(num uint64) field {
 		}}
 }
 
+// encodeNested and decodeNested are encodeJob and decodeJob, reached
+// through variables set at init: the field table they read holds
+// pastRunsField, and a direct call would be an initialization cycle.
+var (
+	encodeNested func(*Job) []byte
+	decodeNested func([]byte) (*Job, error)
+)
+
+func init() { encodeNested, decodeNested = encodeJob, decodeJob }
+
+// pastRunsField is Job.PastRuns: each earlier run a nested job record
+// (formatRecord included), in order.
+func pastRunsField(num uint64) field {
+	return field{num, wireBytes,
+		func(w []byte, j *Job) []byte {
+			for i := range j.PastRuns {
+				past := j.PastRuns[i]
+				past.PastRuns = nil // one level only
+				b := encodeNested(&past)
+				w = appendKey(w, num, wireBytes)
+				w = binary.AppendUvarint(w, uint64(len(b)))
+				w = append(w, b...)
+			}
+			return w
+		},
+		func(r *reader, j *Job) {
+			b := r.bytes()
+			if r.err != nil {
+				return
+			}
+			past, err := decodeNested(b)
+			if err != nil || len(past.PastRuns) > 0 {
+				r.fail()
+				return
+			}
+			j.PastRuns = append(j.PastRuns, *past)
+		}}
+}
+
 // encodeStep appends the nested record of s to w.
 func encodeStep(w []byte, s *Step) []byte {
 	uv := func(num uint64, v uint64) {
