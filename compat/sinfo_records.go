@@ -40,7 +40,10 @@ func buildSinfoRecords(o *SinfoOptions, items []fmtItem, parts []Partition, node
 		return out
 	}
 	var recs []sinfoRecord
-	perPartition := o.Summarize || slices.ContainsFunc(items, func(it fmtItem) bool {
+	// Node-centric (-N) lines are per partition and node, and so are
+	// summaries, with a partition column or not (real Slurm 22.05:
+	// `sinfo -N -o "%N %c"` prints a node of two partitions twice).
+	perPartition := o.Summarize || o.NodeCentric || slices.ContainsFunc(items, func(it fmtItem) bool {
 		return it.col >= 0 && sinfoFields[it.col].kind == sinfoPartAttr
 	})
 	if !perPartition {
@@ -67,13 +70,7 @@ func buildSinfoRecords(o *SinfoOptions, items []fmtItem, parts []Partition, node
 				}
 			}
 		}
-		if o.NodeCentric {
-			for _, n := range sel {
-				recs = append(recs, sinfoRecord{nodes: []*Node{n}, loc: loc})
-			}
-		} else {
-			recs = groupSinfoNodes(nil, sel, items, loc)
-		}
+		recs = groupSinfoNodes(nil, sel, items, loc)
 	} else {
 		for i := range parts {
 			p := &parts[i]

@@ -273,3 +273,27 @@ func FuzzParseSinfoArgs(f *testing.F) {
 		}
 	})
 }
+
+// TestSinfoNodeCentricPerPartition: with -N a node prints once per
+// partition, with or without a partition column; without -N and without
+// one, once. Recorded on real Slurm 22.05 (vm in debug and cloud).
+func TestSinfoNodeCentricPerPartition(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		out  string
+	}{
+		{[]string{"-N", "-o", "%N %c"}, "NODELIST CPUS\nvm 2\nvm 2\n"},
+		{[]string{"-N", "-n", "vm", "-o", "%N %c %t"}, "NODELIST CPUS STATE\nvm 2 idle\nvm 2 idle\n"},
+		{[]string{"-N", "-p", "cloud", "-o", "%N %c"}, "NODELIST CPUS\nvm 2\n"},
+		{[]string{"-N", "-s", "-o", "%N %c"}, "NODELIST CPUS\nvm 2\nvm 2\n"},
+		{[]string{"-N", "-O", "NodeList,CPUs"}, "NODELIST            CPUS                \nvm                  2                   \nvm                  2                   \n"},
+		{[]string{"-o", "%N %c"}, "NODELIST CPUS\nvm 2\n"},
+		{[]string{"-O", "NodeList,CPUs"}, "NODELIST            CPUS                \nvm                  2                   \n"},
+	} {
+		out, errOut, _ := runSinfo(t, tc.args, nil, refPartitions(), []Node{refNode("idle", 0)}, refTime(12, 0, 0))
+		if out != tc.out || errOut != "" {
+			t.Errorf("sinfo %q:\n%q\nwant\n%q\nstderr %q", tc.args, out, tc.out, errOut)
+		}
+	}
+}
