@@ -133,7 +133,7 @@ func ParseSacctArgs(args, env []string, now time.Time, lookupUser func(string) (
 		case 'D':
 			o.Duplicates = true
 		case 'e':
-			help = sacctHelpFormatText
+			help = sacctHelpFormatText()
 		case 'E':
 			o.End, err = ParseSacctTime(op.arg, now)
 		case 'g':

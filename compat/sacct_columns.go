@@ -1,6 +1,9 @@
 package compat
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // parseSacctFields resolves a field list ("jobid,jobname%20,") as sacct
 // does: names are case-insensitive prefixes matched in --helpformat order,
@@ -28,7 +31,7 @@ func parseSacctFields(list string) ([]SacctColumn, error) {
 			newLen, setLen, name = int(max(min(n, maxFieldWidth), -maxFieldWidth)), true, item[:i]
 		}
 		if hasFoldPrefix("ALL", name) {
-			for i := range sacctFields {
+			for i := range sacctFields() {
 				if setLen {
 					width[i] = newLen
 				}
@@ -37,15 +40,15 @@ func parseSacctFields(list string) ([]SacctColumn, error) {
 			continue
 		}
 		found := -1
-		for i := range sacctFields {
-			if hasFoldPrefix(sacctFields[i].name, name) {
+		for i := range sacctFields() {
+			if hasFoldPrefix(sacctFields()[i].name, name) {
 				found = i
 				break
 			}
 		}
-		for i := range sacctExtFields {
-			if found < 0 && hasFoldPrefix(sacctExtFields[i].name, name) {
-				found = len(sacctFields) + i
+		for i := range sacctExtFields() {
+			if found < 0 && hasFoldPrefix(sacctExtFields()[i].name, name) {
+				found = len(sacctFields()) + i
 			}
 		}
 		if found < 0 {
@@ -70,9 +73,9 @@ func parseSacctFields(list string) ([]SacctColumn, error) {
 
 // sacctHelpFormatText is "sacct --helpformat": the field names in columns
 // of 19 characters, four to a line.
-var sacctHelpFormatText = func() string {
+var sacctHelpFormatText = sync.OnceValue(func() string {
 	var b strings.Builder
-	for i, f := range sacctFields {
+	for i, f := range sacctFields() {
 		if i%4 != 0 {
 			b.WriteByte(' ')
 		} else if i > 0 {
@@ -83,4 +86,4 @@ var sacctHelpFormatText = func() string {
 	}
 	b.WriteByte('\n')
 	return b.String()
-}()
+})

@@ -29,7 +29,7 @@ func Sacct(w io.Writer, o SacctOptions, jobs []*Job, now time.Time) error {
 	}
 	fields := make([]*sacctField, len(cols))
 	for i, c := range cols {
-		idx, ok := sacctFieldIndex[c.Name]
+		idx, ok := sacctFieldIndex()[c.Name]
 		if !ok {
 			return Errorf(1, "sacct: error: Invalid field requested: \"%s\"", c.Name)
 		}

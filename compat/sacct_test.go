@@ -190,8 +190,8 @@ func TestSacctAllField(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(o.Columns) != len(sacctFields) {
-		t.Fatalf("%d columns, want all %d", len(o.Columns), len(sacctFields))
+	if len(o.Columns) != len(sacctFields()) {
+		t.Fatalf("%d columns, want all %d", len(o.Columns), len(sacctFields()))
 	}
 	for _, c := range o.Columns {
 		if c.Width != 5 {
@@ -200,7 +200,7 @@ func TestSacctAllField(t *testing.T) {
 	}
 	// Every field renders on job and step rows without panicking.
 	o.Columns = nil
-	for _, f := range sacctFields {
+	for _, f := range sacctFields() {
 		o.Columns = append(o.Columns, SacctColumn{Name: f.name, Width: f.width})
 	}
 	o.Jobs, o.AllUsers = nil, true

@@ -16,7 +16,7 @@ func Sacctmgr(w io.Writer, o SacctmgrOptions, db *AcctDB) error {
 		if o.WithAssoc && (key == "user" || key == "account") {
 			key += "-s"
 		}
-		def, ok := mgrDefaultFormat[key]
+		def, ok := mgrDefaultFormat()[key]
 		if !ok {
 			return Errorf(1, "%s", strings.TrimSuffix(sacctmgrNoEntity, "\n"))
 		}
@@ -28,14 +28,14 @@ func Sacctmgr(w io.Writer, o SacctmgrOptions, db *AcctDB) error {
 	}
 	if o.Tree && o.Entity == "association" {
 		for i := range cols {
-			if mgrFields[cols[i].field].name == "Account" && !cols[i].set {
+			if mgrFields()[cols[i].field].name == "Account" && !cols[i].set {
 				cols[i].width = -20
 			}
 		}
 	}
 	heads := make([]SacctColumn, len(cols))
 	for i, c := range cols {
-		heads[i] = SacctColumn{Name: mgrFields[c.field].title, Width: c.width}
+		heads[i] = SacctColumn{Name: mgrFields()[c.field].title, Width: c.width}
 	}
 	var b []byte
 	if !o.NoHeader {
@@ -43,7 +43,7 @@ func Sacctmgr(w io.Writer, o SacctmgrOptions, db *AcctDB) error {
 	}
 	for _, r := range o.rows(db) {
 		for i, c := range cols {
-			f := &mgrFields[c.field]
+			f := &mgrFields()[c.field]
 			v := []byte(f.value(&r))
 			b = appendSacctValue(b, v, true, f.kind, c.width, o.Parsable, "|", i == len(cols)-1)
 		}

@@ -115,7 +115,7 @@ func scanSbatchLong(body string, rest []string) (f sbFound, used int, err error)
 func scanSbatchShort(cluster string, rest []string, fn func(sbFound) error) (used int, err error) {
 	for j := 0; j < len(cluster); j++ {
 		c := cluster[j]
-		o, ok := sbatchShort[c]
+		o, ok := sbatchShort()[c]
 		if !ok {
 			return used, sbUsage("invalid option -- '" + string(c) + "'")
 		}

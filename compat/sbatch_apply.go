@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // applySbatch sets the option key to val on o, checking val as sbatch
@@ -105,28 +106,30 @@ func markGiven(o *SubmitOptions, key string) {
 		o.Given = make(map[string]bool)
 	}
 	o.Given[key] = true
-	if other, ok := sbatchOpposite[key]; ok {
+	if other, ok := sbatchOpposite()[key]; ok {
 		delete(o.Given, other)
 		delete(o.Extra, other)
 	}
 }
 
 // sbatchOpposite pairs the flags that cancel each other (the last wins).
-var sbatchOpposite = map[string]string{"requeue": "no-requeue", "no-requeue": "requeue"}
+var sbatchOpposite = sync.OnceValue(func() map[string]string { return map[string]string{"requeue": "no-requeue", "no-requeue": "requeue"} })
 
 // sbatchIntOpts are the recorded options sbatch reads with parse_int;
 // true means the value must be positive, false only non-negative.
-var sbatchIntOpts = map[string]bool{
-	"ntasks-per-node": true, "cpus-per-gpu": true, "ntasks-per-gpu": true,
-	"ntasks-per-tres": true, "mincpus": true, "threads-per-core": true,
-	"sockets-per-node": true, "cores-per-socket": true, "ntasks-per-core": true,
-	"ntasks-per-socket": true, "thread-spec": true, "core-spec": false,
-}
+var sbatchIntOpts = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"ntasks-per-node": true, "cpus-per-gpu": true, "ntasks-per-gpu": true,
+		"ntasks-per-tres": true, "mincpus": true, "threads-per-core": true,
+		"sockets-per-node": true, "cores-per-socket": true, "ntasks-per-core": true,
+		"ntasks-per-socket": true, "thread-spec": true, "core-spec": false,
+	}
+})
 
 // checkExtra checks the value of a recorded option where sbatch checks it
 // before submitting, and returns what to record.
 func checkExtra(key, val string, hasVal bool) (string, error) {
-	if positive, ok := sbatchIntOpts[key]; ok {
+	if positive, ok := sbatchIntOpts()[key]; ok {
 		n, err := sbParseInt(key, val, positive)
 		return strconv.Itoa(n), err
 	}

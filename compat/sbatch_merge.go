@@ -32,7 +32,7 @@ func MergeOptions(cli SubmitOptions, env []string, directives []string) (SubmitO
 	fromEnv := map[string]bool{} // the last source of each option was a variable
 	directives, others := splitHetJob(directives)
 	next, err := scanSbatch(directives, func(f sbFound) error {
-		if sbatchCLIOnly[f.opt.key] {
+		if sbatchCLIOnly()[f.opt.key] {
 			return nil
 		}
 		delete(fromEnv, f.opt.key)
@@ -49,7 +49,7 @@ func MergeOptions(cli SubmitOptions, env []string, directives []string) (SubmitO
 		if !ok {
 			continue
 		}
-		opt := sbatchByKey[v.key]
+		opt := sbatchByKey()[v.key]
 		hasVal := true
 		switch opt.arg {
 		case sbNoArg:
@@ -82,7 +82,7 @@ func MergeOptions(cli SubmitOptions, env []string, directives []string) (SubmitO
 		// sbatch reads the other components' lines in later passes.
 		var other SubmitOptions
 		next, err := scanSbatch(comp, func(f sbFound) error {
-			if sbatchCLIOnly[f.opt.key] {
+			if sbatchCLIOnly()[f.opt.key] {
 				return nil
 			}
 			return applySbatch(&other, f.opt.key, f.val, f.hasVal)

@@ -1,5 +1,7 @@
 package compat
 
+import "sync"
+
 // This file holds sbatch 22.05's option table: every long option in the
 // order of Slurm's getopt_long table (which orders glibc's "is ambiguous;
 // possibilities:" lists), the short letters, and the SBATCH_* input
@@ -141,7 +143,7 @@ var sbatchOptions = []sbOption{
 }
 
 // sbatchShort maps a short letter to its table entry.
-var sbatchShort = func() map[byte]*sbOption {
+var sbatchShort = sync.OnceValue(func() map[byte]*sbOption {
 	m := make(map[byte]*sbOption)
 	for i := range sbatchOptions {
 		if c := sbatchOptions[i].short; c != 0 {
@@ -149,10 +151,10 @@ var sbatchShort = func() map[byte]*sbOption {
 		}
 	}
 	return m
-}()
+})
 
 // sbatchByKey maps a canonical key to its (first) table entry.
-var sbatchByKey = func() map[string]*sbOption {
+var sbatchByKey = sync.OnceValue(func() map[string]*sbOption {
 	m := make(map[string]*sbOption)
 	for i := range sbatchOptions {
 		if _, ok := m[sbatchOptions[i].key]; !ok {
@@ -160,15 +162,17 @@ var sbatchByKey = func() map[string]*sbOption {
 		}
 	}
 	return m
-}()
+})
 
 // sbatchCLIOnly lists the options sbatch acts on only on its command line
 // (its "early pass"): in #SBATCH lines and SBATCH_* variables they are
 // checked for syntax and otherwise ignored.
-var sbatchCLIOnly = map[string]bool{
-	"help": true, "usage": true, "version": true, "wrap": true,
-	"verbose": true, "quiet": true,
-}
+var sbatchCLIOnly = sync.OnceValue(func() map[string]bool {
+	return map[string]bool{
+		"help": true, "usage": true, "version": true, "wrap": true,
+		"verbose": true, "quiet": true,
+	}
+})
 
 // sbEnvVar maps one SBATCH_* input variable to the option it sets.
 type sbEnvVar struct {

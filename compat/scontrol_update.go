@@ -2,6 +2,7 @@ package compat
 
 import (
 	"strings"
+	"sync"
 )
 
 // ScontrolUpdateRequest is a parsed "scontrol update". Entity is "job",
@@ -47,85 +48,87 @@ type scontrolJobKey struct {
 // ScontrolJobKeys lists the keys "scontrol update jobid=..." accepts in
 // Slurm 22.05, by canonical name, in the order Slurm tries them (a prefix
 // belongs to the first key it abbreviates).
-var ScontrolJobKeys = func() []string {
-	names := make([]string, len(scontrolJobKeys))
-	for i, k := range scontrolJobKeys {
+var ScontrolJobKeys = sync.OnceValue(func() []string {
+	names := make([]string, len(scontrolJobKeys()))
+	for i, k := range scontrolJobKeys() {
 		names[i] = k.name
 	}
 	return names
-}()
+})
 
 // scontrolJobKeys is update_job.c's chain of keys (minimum lengths
 // measured against the real scontrol).
-var scontrolJobKeys = []scontrolJobKey{
-	{"JobId", "", 3, nil},
-	{"AdminComment", "", 6, nil},
-	{"SiteFactor", "", 5, checkRangeValue("SiteFactor")},
-	{"ArrayTaskThrottle", "", 10, checkThrottle},
-	{"Clusters", "", 8, nil},
-	{"ClusterFeatures", "", 8, nil},
-	{"Comment", "", 3, nil},
-	{"DelayBoot", "", 5, checkDelayBoot},
-	{"TimeLimit", "", 5, nil},
-	{"TimeMin", "", 5, checkTimeMin},
-	{"Priority", "", 2, checkUint(0xfffffffe)},
-	{"Nice", "", 2, checkRangeValue("Nice")},
-	{"CPUsPerTask", "", 9, checkUint(0xfffe)},
-	{"CpusPerTres", "", 9, nil},
-	{"NumCPUs", "", 6, checkNumCPUs},
-	{"NumTasks", "ReqProcs", 8, checkUint(0xfffffffe)},
-	{"Requeue", "", 4, checkUint(0xfffe)},
-	{"NumNodes", "ReqNodes", 8, checkNumNodes},
-	{"ReqSockets", "", 4, checkUint(0xfffe)},
-	{"ReqCores", "", 4, checkUint(0xfffe)},
-	{"TasksPerNode", "", 2, checkUint(0xfffe)},
-	{"ReqThreads", "", 4, checkUint(0xfffe)},
-	{"MinCPUsNode", "", 4, checkUint(0xfffe)},
-	{"MinMemoryNode", "", 10, checkUint(1 << 62)},
-	{"MinMemoryCPU", "", 10, checkUint(1 << 62)},
-	{"MinTmpDiskNode", "", 5, checkUint(0xfffffffe)},
-	{"Partition", "", 2, nil},
-	{"QOS", "", 2, nil},
-	{"ReservationName", "", 3, nil},
-	{"JobName", "Name", 2, nil},
-	{"WCKey", "", 1, nil},
-	{"StdOut", "", 6, nil},
-	{"Switches", "", 5, nil},
-	{"wait-for-switch", "", 5, checkUint(0xfffffffe)},
-	{"OverSubscribe", "Shared", 2, checkYesNo("OverSubscribe")},
-	{"Contiguous", "", 3, checkYesNo("Contiguous")},
-	{"CoreSpec", "", 4, checkSpec("CoreSpec")},
-	{"MemPerTres", "", 5, nil},
-	{"ThreadSpec", "", 4, checkSpec("ThreadSpec")},
-	{"TresBind", "", 5, nil},
-	{"TresFreq", "", 5, nil},
-	{"TresPerJob", "", 8, nil},
-	{"TresPerNode", "", 8, nil},
-	{"TresPerSocket", "", 8, nil},
-	{"TresPerTask", "", 8, nil},
-	{"ExcNodeList", "", 3, nil},
-	{"ReqNodeList", "NodeList", 8, nil},
-	{"Features", "", 1, nil},
-	{"Prefer", "", 3, nil},
-	{"Gres", "", 2, nil},
-	{"Account", "", 1, nil},
-	{"BurstBuffer", "", 1, nil},
-	{"Dependency", "", 1, nil},
-	{"Licenses", "", 1, nil},
-	{"EligibleTime", "StartTime", 2, nil},
-	{"EndTime", "", 2, nil},
-	{"Reboot", "", 3, checkYesNoReboot},
-	{"UserID", "", 3, nil},
-	{"Deadline", "", 3, nil},
-	{"WorkDir", "", 2, nil},
-	{"MailType", "", 5, checkMailType},
-	{"MailUser", "", 5, nil},
-}
+var scontrolJobKeys = sync.OnceValue(func() []scontrolJobKey {
+	return []scontrolJobKey{
+		{"JobId", "", 3, nil},
+		{"AdminComment", "", 6, nil},
+		{"SiteFactor", "", 5, checkRangeValue("SiteFactor")},
+		{"ArrayTaskThrottle", "", 10, checkThrottle},
+		{"Clusters", "", 8, nil},
+		{"ClusterFeatures", "", 8, nil},
+		{"Comment", "", 3, nil},
+		{"DelayBoot", "", 5, checkDelayBoot},
+		{"TimeLimit", "", 5, nil},
+		{"TimeMin", "", 5, checkTimeMin},
+		{"Priority", "", 2, checkUint(0xfffffffe)},
+		{"Nice", "", 2, checkRangeValue("Nice")},
+		{"CPUsPerTask", "", 9, checkUint(0xfffe)},
+		{"CpusPerTres", "", 9, nil},
+		{"NumCPUs", "", 6, checkNumCPUs},
+		{"NumTasks", "ReqProcs", 8, checkUint(0xfffffffe)},
+		{"Requeue", "", 4, checkUint(0xfffe)},
+		{"NumNodes", "ReqNodes", 8, checkNumNodes},
+		{"ReqSockets", "", 4, checkUint(0xfffe)},
+		{"ReqCores", "", 4, checkUint(0xfffe)},
+		{"TasksPerNode", "", 2, checkUint(0xfffe)},
+		{"ReqThreads", "", 4, checkUint(0xfffe)},
+		{"MinCPUsNode", "", 4, checkUint(0xfffe)},
+		{"MinMemoryNode", "", 10, checkUint(1 << 62)},
+		{"MinMemoryCPU", "", 10, checkUint(1 << 62)},
+		{"MinTmpDiskNode", "", 5, checkUint(0xfffffffe)},
+		{"Partition", "", 2, nil},
+		{"QOS", "", 2, nil},
+		{"ReservationName", "", 3, nil},
+		{"JobName", "Name", 2, nil},
+		{"WCKey", "", 1, nil},
+		{"StdOut", "", 6, nil},
+		{"Switches", "", 5, nil},
+		{"wait-for-switch", "", 5, checkUint(0xfffffffe)},
+		{"OverSubscribe", "Shared", 2, checkYesNo("OverSubscribe")},
+		{"Contiguous", "", 3, checkYesNo("Contiguous")},
+		{"CoreSpec", "", 4, checkSpec("CoreSpec")},
+		{"MemPerTres", "", 5, nil},
+		{"ThreadSpec", "", 4, checkSpec("ThreadSpec")},
+		{"TresBind", "", 5, nil},
+		{"TresFreq", "", 5, nil},
+		{"TresPerJob", "", 8, nil},
+		{"TresPerNode", "", 8, nil},
+		{"TresPerSocket", "", 8, nil},
+		{"TresPerTask", "", 8, nil},
+		{"ExcNodeList", "", 3, nil},
+		{"ReqNodeList", "NodeList", 8, nil},
+		{"Features", "", 1, nil},
+		{"Prefer", "", 3, nil},
+		{"Gres", "", 2, nil},
+		{"Account", "", 1, nil},
+		{"BurstBuffer", "", 1, nil},
+		{"Dependency", "", 1, nil},
+		{"Licenses", "", 1, nil},
+		{"EligibleTime", "StartTime", 2, nil},
+		{"EndTime", "", 2, nil},
+		{"Reboot", "", 3, checkYesNoReboot},
+		{"UserID", "", 3, nil},
+		{"Deadline", "", 3, nil},
+		{"WorkDir", "", 2, nil},
+		{"MailType", "", 5, checkMailType},
+		{"MailUser", "", 5, nil},
+	}
+})
 
 // matchJobKey returns the key tag abbreviates, or nil.
 func matchJobKey(tag string) *scontrolJobKey {
-	for i := range scontrolJobKeys {
-		k := &scontrolJobKeys[i]
+	for i := range scontrolJobKeys() {
+		k := &scontrolJobKeys()[i]
 		if k.name == "JobName" {
 			// "Name" takes two letters, "JobName" four.
 			if kwMatch(tag, "Name", 2) || kwMatch(tag, "JobName", 4) {

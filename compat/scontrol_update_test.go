@@ -217,7 +217,7 @@ func TestScontrolJobKeysOrder(t *testing.T) {
 			t.Errorf("matchJobKey(%q) = %q, want %q", prefix, got, want)
 		}
 	}
-	if len(ScontrolJobKeys) != len(scontrolJobKeys) || ScontrolJobKeys[0] != "JobId" {
-		t.Errorf("ScontrolJobKeys = %v", ScontrolJobKeys)
+	if len(ScontrolJobKeys()) != len(scontrolJobKeys()) || ScontrolJobKeys()[0] != "JobId" {
+		t.Errorf("ScontrolJobKeys() = %v", ScontrolJobKeys())
 	}
 }

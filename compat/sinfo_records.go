@@ -44,7 +44,7 @@ func buildSinfoRecords(o *SinfoOptions, items []fmtItem, parts []Partition, node
 	// summaries, with a partition column or not (real Slurm 22.05:
 	// `sinfo -N -o "%N %c"` prints a node of two partitions twice).
 	perPartition := o.Summarize || o.NodeCentric || slices.ContainsFunc(items, func(it fmtItem) bool {
-		return it.col >= 0 && sinfoFields[it.col].kind == sinfoPartAttr
+		return it.col >= 0 && sinfoFields()[it.col].kind == sinfoPartAttr
 	})
 	if !perPartition {
 		// Without a partition column Slurm lists each node once.
@@ -130,7 +130,7 @@ func groupSinfoNodes(p *Partition, members []*Node, items []fmtItem, loc *time.L
 			if it.col < 0 {
 				continue
 			}
-			f := &sinfoFields[it.col]
+			f := &sinfoFields()[it.col]
 			switch {
 			case f.kind == sinfoNodeAttr:
 				key = f.value(key, &one)

@@ -45,7 +45,7 @@ func Sinfo(w io.Writer, o SinfoOptions, parts []Partition, nodes []Node, now tim
 		}
 	}
 	widthOf := func(it fmtItem) int {
-		f := &sinfoFields[it.col]
+		f := &sinfoFields()[it.col]
 		switch {
 		case (f.letter == 'P' || f.letter == 'R') && partWidth >= 0:
 			return partWidth
@@ -62,7 +62,7 @@ func Sinfo(w io.Writer, o SinfoOptions, parts []Partition, nodes []Node, now tim
 	if !o.NoHeader {
 		for _, it := range items {
 			if it.col >= 0 {
-				f := &sinfoFields[it.col]
+				f := &sinfoFields()[it.col]
 				cut := f.letter != 'N' && f.letter != 'n' && f.letter != 'o'
 				line = appendField(line, f.header, widthOf(it), it.right, cut)
 			}
@@ -80,7 +80,7 @@ func Sinfo(w io.Writer, o SinfoOptions, parts []Partition, nodes []Node, now tim
 				if it.col == sinfoPartCol {
 					scratch = appendSinfoPartition(scratch, r, width)
 				} else {
-					scratch = sinfoFields[it.col].value(scratch, r)
+					scratch = sinfoFields()[it.col].value(scratch, r)
 				}
 				line = appendField(line, scratch, width, it.right, true)
 			}

@@ -300,7 +300,7 @@ func parseSqueueStates(s string) ([]string, error) {
 		name, ok := ParseJobState(tok)
 		if !ok {
 			return nil, Errorf(1, "squeue: error: Invalid job state specified: %s\nsqueue: error: Valid job states include: %s\n\n",
-				tok, validJobStatesList)
+				tok, validJobStatesList())
 		}
 		states = append(states, name)
 	}

@@ -103,8 +103,8 @@ func (o *SqueueOptions) clusterLine() string {
 func appendSqueueHeader(b []byte, items []fmtItem, steps bool) []byte {
 	for _, it := range items {
 		if it.col >= 0 {
-			h := squeueFields[it.col].header
-			if steps && squeueFields[it.col].letter == 'i' {
+			h := squeueFields()[it.col].header
+			if steps && squeueFields()[it.col].letter == 'i' {
 				h = "STEPID"
 			}
 			b = appendField(b, h, it.width, it.right, true)
@@ -117,10 +117,11 @@ func appendSqueueHeader(b []byte, items []fmtItem, steps bool) []byte {
 // appendSqueueLine appends one output line for r; scratch is reused to
 // format values and returned for the next call.
 func appendSqueueLine(b, scratch []byte, items []fmtItem, r *squeueRow) ([]byte, []byte) {
+	fields := squeueFields()
 	for _, it := range items {
 		if it.col >= 0 {
 			var cut bool
-			scratch, cut = squeueFields[it.col].value(scratch[:0], r)
+			scratch, cut = fields[it.col].value(scratch[:0], r)
 			b = appendField(b, scratch, it.width, it.right, cut)
 		}
 		b = append(b, it.suffix...)

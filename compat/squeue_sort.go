@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,7 +42,7 @@ func parseSqueueSort(spec string) ([]squeueSortKey, error) {
 			i -= 6
 			continue
 		}
-		k, ok := squeueSorters[c]
+		k, ok := squeueSorters()[c]
 		if !ok {
 			return nil, Errorf(1, "squeue: error: Invalid sort specification: %s", string([]byte{c}))
 		}
@@ -76,40 +77,42 @@ func strKey(get func(j *Job) string) squeueSortKey {
 
 // squeueSorters maps -S letters to keys; empty entries are accepted
 // letters that do not sort (Slurm ignores them too).
-var squeueSorters = map[byte]squeueSortKey{
-	'B': strKey(func(j *Job) string { return firstNode(j.NodeList) }),
-	'b': {}, 'c': {}, 'f': {}, 'h': {}, 'n': {}, 'O': {},
-	'H': {}, 'I': {}, 'J': {}, 'z': {}, 'v': {}, 'd': {},
-	'C': numKey(func(j *Job) int64 { return int64(j.NumCPUs) }),
-	'D': numKey(func(j *Job) int64 { return int64(j.NumNodes) }),
-	'e': numKey(func(j *Job) int64 { return j.EndTime.Unix() }),
-	'g': strKey(func(j *Job) string { return j.Group }),
-	'G': numKey(func(j *Job) int64 { return int64(j.GID) }),
-	'i': {num: func(j *Job, _ *squeueRecord, _ *squeueRow) uint64 {
-		id, task := squeueSortID(j)
-		return uint64(id)<<32 | uint64(task)
-	}},
-	'j': strKey(func(j *Job) string { return j.Name }),
-	'l': numKey(limitKey),
-	'L': {num: func(j *Job, _ *squeueRecord, row *squeueRow) uint64 {
-		if j.TimeLimit == Infinite {
-			return ordInt(limitKey(j))
-		}
-		return ordInt(j.TimeLimit*secondsPerMinute - squeueTimeUsed(row))
-	}},
-	'm': numKey(func(j *Job) int64 { return j.MinMemoryMB }),
-	'M': {num: func(_ *Job, _ *squeueRecord, row *squeueRow) uint64 { return ordInt(squeueTimeUsed(row)) }},
-	'N': strKey(func(j *Job) string { return firstNode(j.NodeList) }),
-	'p': numKey(func(j *Job) int64 { return int64(j.Priority) }),
-	'Q': numKey(func(j *Job) int64 { return int64(j.Priority) }),
-	'P': strKey(func(j *Job) string { return j.Partition }),
-	'S': {num: func(_ *Job, r *squeueRecord, _ *squeueRow) uint64 { return ordInt(r.start) }},
-	't': {str: func(_ *Job, r *squeueRecord) string { return stateCodeAt(r.code) }},
-	'T': strKey(func(j *Job) string { return j.State }),
-	'u': strKey(func(j *Job) string { return j.User }),
-	'U': numKey(func(j *Job) int64 { return int64(j.UID) }),
-	'V': numKey(func(j *Job) int64 { return j.SubmitTime.Unix() }),
-}
+var squeueSorters = sync.OnceValue(func() map[byte]squeueSortKey {
+	return map[byte]squeueSortKey{
+		'B': strKey(func(j *Job) string { return firstNode(j.NodeList) }),
+		'b': {}, 'c': {}, 'f': {}, 'h': {}, 'n': {}, 'O': {},
+		'H': {}, 'I': {}, 'J': {}, 'z': {}, 'v': {}, 'd': {},
+		'C': numKey(func(j *Job) int64 { return int64(j.NumCPUs) }),
+		'D': numKey(func(j *Job) int64 { return int64(j.NumNodes) }),
+		'e': numKey(func(j *Job) int64 { return j.EndTime.Unix() }),
+		'g': strKey(func(j *Job) string { return j.Group }),
+		'G': numKey(func(j *Job) int64 { return int64(j.GID) }),
+		'i': {num: func(j *Job, _ *squeueRecord, _ *squeueRow) uint64 {
+			id, task := squeueSortID(j)
+			return uint64(id)<<32 | uint64(task)
+		}},
+		'j': strKey(func(j *Job) string { return j.Name }),
+		'l': numKey(limitKey),
+		'L': {num: func(j *Job, _ *squeueRecord, row *squeueRow) uint64 {
+			if j.TimeLimit == Infinite {
+				return ordInt(limitKey(j))
+			}
+			return ordInt(j.TimeLimit*secondsPerMinute - squeueTimeUsed(row))
+		}},
+		'm': numKey(func(j *Job) int64 { return j.MinMemoryMB }),
+		'M': {num: func(_ *Job, _ *squeueRecord, row *squeueRow) uint64 { return ordInt(squeueTimeUsed(row)) }},
+		'N': strKey(func(j *Job) string { return firstNode(j.NodeList) }),
+		'p': numKey(func(j *Job) int64 { return int64(j.Priority) }),
+		'Q': numKey(func(j *Job) int64 { return int64(j.Priority) }),
+		'P': strKey(func(j *Job) string { return j.Partition }),
+		'S': {num: func(_ *Job, r *squeueRecord, _ *squeueRow) uint64 { return ordInt(r.start) }},
+		't': {str: func(_ *Job, r *squeueRecord) string { return stateCodeAt(r.code) }},
+		'T': strKey(func(j *Job) string { return j.State }),
+		'u': strKey(func(j *Job) string { return j.User }),
+		'U': numKey(func(j *Job) int64 { return int64(j.UID) }),
+		'V': numKey(func(j *Job) int64 { return j.SubmitTime.Unix() }),
+	}
+})
 
 // squeueSortID is the id -S i sorts on: the array master and task for
 // array tasks (a pending array sorts as task NO_VAL).

@@ -1,5 +1,7 @@
 package compat
 
+import "sync"
+
 // JobSource is the list of jobs SqueueFrom chooses among, read one job at
 // a time, so that a caller keeping its jobs in another form (the daemon's
 // live set) never holds a view of every job at once.
@@ -52,15 +54,17 @@ func (l JobList) View(i int, _ *Job, _ ViewNeed) *Job { return l[i] }
 
 // squeueColumnNeed is what squeue's columns read beyond the core fields,
 // by header; the other columns read core fields only.
-var squeueColumnNeed = map[string]ViewNeed{
-	"TRES_PER_NODE": NeedDetail, "MIN_CPUS": NeedDetail, "COMMENT": NeedDetail, "COMMAND": NeedDetail,
-	"NICE": NeedDetail, "DEPENDENCY": NeedDetail, "SCHEDNODES": NeedDetail, "WORK_DIR": NeedDetail,
-	"TASKS": NeedDetail, "CPUS_PER_TASK": NeedDetail, "ELIGIBLE_TIME": NeedDetail, "ACCRUE_TIME": NeedDetail,
-	"EXIT_CODE": NeedDetail, "RESTART_COUNT": NeedDetail, "ALLOC_NODES": NeedDetail,
-	"TRES_ALLOC": NeedDetail, "TRES_PER_JOB": NeedDetail, "TRES_PER_SOCKET": NeedDetail, "TRES_PER_TASK": NeedDetail,
-	"CPUS_PER_TRES": NeedDetail, "MEM_PER_TRES": NeedDetail,
-	"STDOUT": NeedPaths, "STDERR": NeedPaths, "STDIN": NeedPaths,
-}
+var squeueColumnNeed = sync.OnceValue(func() map[string]ViewNeed {
+	return map[string]ViewNeed{
+		"TRES_PER_NODE": NeedDetail, "MIN_CPUS": NeedDetail, "COMMENT": NeedDetail, "COMMAND": NeedDetail,
+		"NICE": NeedDetail, "DEPENDENCY": NeedDetail, "SCHEDNODES": NeedDetail, "WORK_DIR": NeedDetail,
+		"TASKS": NeedDetail, "CPUS_PER_TASK": NeedDetail, "ELIGIBLE_TIME": NeedDetail, "ACCRUE_TIME": NeedDetail,
+		"EXIT_CODE": NeedDetail, "RESTART_COUNT": NeedDetail, "ALLOC_NODES": NeedDetail,
+		"TRES_ALLOC": NeedDetail, "TRES_PER_JOB": NeedDetail, "TRES_PER_SOCKET": NeedDetail, "TRES_PER_TASK": NeedDetail,
+		"CPUS_PER_TRES": NeedDetail, "MEM_PER_TRES": NeedDetail,
+		"STDOUT": NeedPaths, "STDERR": NeedPaths, "STDIN": NeedPaths,
+	}
+})
 
 // squeueNeed is what the columns of items read beyond the core fields
 // (selecting and sorting read core fields only).
@@ -68,7 +72,7 @@ func squeueNeed(items []fmtItem) ViewNeed {
 	var need ViewNeed
 	for _, it := range items {
 		if it.col >= 0 {
-			need |= squeueColumnNeed[squeueFields[it.col].header]
+			need |= squeueColumnNeed()[squeueFields()[it.col].header]
 		}
 	}
 	return need

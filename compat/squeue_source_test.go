@@ -151,7 +151,7 @@ func TestSqueueColumnNeed(t *testing.T) {
 	t.Parallel()
 	now := refTime(12, 0, 0)
 	full := richJob()
-	for col, f := range squeueFields {
+	for col, f := range squeueFields() {
 		items := []fmtItem{{col: col}}
 		need := squeueNeed(items)
 		part := partView(full, need)

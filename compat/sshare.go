@@ -4,6 +4,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // SshareOptions is a parsed sshare command line.
@@ -106,7 +107,7 @@ func ParseSshareArgs(args []string) (SshareOptions, error) {
 		case 'A':
 			o.Accounts = appendFoldNames(o.Accounts, op.arg)
 		case 'e':
-			o.Show = sshareHelpFormat
+			o.Show = sshareHelpFormat()
 		case 'h':
 			o.Show = sshareHelp
 		case 'l':
@@ -143,7 +144,7 @@ func ParseSshareArgs(args []string) (SshareOptions, error) {
 
 // sshareHelpFormat is "sshare --helpformat": the names padded to 17
 // and separated by a blank, four to a line.
-var sshareHelpFormat = func() string {
+var sshareHelpFormat = sync.OnceValue(func() string {
 	var b strings.Builder
 	for i, f := range sshareFields {
 		switch {
@@ -157,7 +158,7 @@ var sshareHelpFormat = func() string {
 	}
 	b.WriteByte('\n')
 	return b.String()
-}()
+})
 
 // sshareCol is a chosen field with its width.
 type sshareCol struct {

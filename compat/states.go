@@ -1,6 +1,9 @@
 package compat
 
-import "strings"
+import (
+	"strings"
+	"sync"
+)
 
 // jobStates lists Slurm 22.05's job state names with their compact codes,
 // in the order squeue's "Valid job states include:" message lists them.
@@ -32,13 +35,13 @@ var jobStates = []struct{ name, code string }{
 }
 
 // validJobStatesList is the state list of squeue's -t error message.
-var validJobStatesList = func() string {
+var validJobStatesList = sync.OnceValue(func() string {
 	names := make([]string, len(jobStates))
 	for i, s := range jobStates {
 		names[i] = s.name
 	}
 	return strings.Join(names, ",")
-}()
+})
 
 // StateCode returns the compact code squeue prints for a job state name
 // (%t): "PD" for PENDING, "R" for RUNNING, "CG" for COMPLETING, "OOM" for
@@ -115,34 +118,36 @@ const (
 
 // nodeStates maps the long node state names the Node view carries to
 // sinfo's compact spelling (%t).
-var nodeStates = map[string]string{
-	"idle":         "idle",
-	"mixed":        "mix",
-	"allocated":    "alloc",
-	"down":         "down",
-	"drained":      "drain",
-	"draining":     "drng",
-	"completing":   "comp",
-	"unknown":      "unk",
-	"future":       "futr",
-	"reserved":     "resv",
-	"maint":        "maint",
-	"fail":         "fail",
-	"failing":      "failg",
-	"planned":      "plnd",
-	"inval":        "inval",
-	"perfctrs":     "npc",
-	"reboot":       "boot",
-	"powered_down": "idle~",
-	"powering_up":  "idle#",
-}
+var nodeStates = sync.OnceValue(func() map[string]string {
+	return map[string]string{
+		"idle":         "idle",
+		"mixed":        "mix",
+		"allocated":    "alloc",
+		"down":         "down",
+		"drained":      "drain",
+		"draining":     "drng",
+		"completing":   "comp",
+		"unknown":      "unk",
+		"future":       "futr",
+		"reserved":     "resv",
+		"maint":        "maint",
+		"fail":         "fail",
+		"failing":      "failg",
+		"planned":      "plnd",
+		"inval":        "inval",
+		"perfctrs":     "npc",
+		"reboot":       "boot",
+		"powered_down": "idle~",
+		"powering_up":  "idle#",
+	}
+})
 
 // NodeStateCode returns sinfo's compact node state (%t) for a long node
 // state name such as "allocated" ("alloc") or "drained" ("drain").
 // Unknown names are returned lower-cased.
 func NodeStateCode(state string) string {
 	state = strings.ToLower(state)
-	if c, ok := nodeStates[state]; ok {
+	if c, ok := nodeStates()[state]; ok {
 		return c
 	}
 	return state
