@@ -91,7 +91,10 @@ func fixtureSacctGPU() []*Job {
 	j10467 := gpuJob(10467, "gpt1", 4294901638, at(19, 46, 6), GRES{PerTask: "gres:gpu:1"}, 2)
 	j10467.NumCPUs, j10467.NumTasks = 2, 2
 	gpuDone(j10467, at(19, 46, 7), at(19, 46, 15), 0, 1)
-	return []*Job{j10463, j10467}
+	j10468 := gpuJob(10468, "cpg2", 4294901637, at(19, 46, 18), GRES{CPUsPerTRES: "gres:gpu:2", PerJob: "gres:gpu:1"}, 1)
+	j10468.NumCPUs = 2 // --cpus-per-gpu=2 --gpus=1
+	gpuDone(j10468, at(19, 46, 19), at(19, 46, 27), 0)
+	return []*Job{j10463, j10467, j10468}
 }
 
 func fixtureSacctGPUWait() []*Job {

@@ -59,6 +59,20 @@ func appendTRES(b []byte, j *Job, squeueOrder bool) []byte {
 	return b
 }
 
+// appendReqTRES appends sacct's ReqTRES: the TRES as requested, which is
+// the allocation's except with --cpus-per-gpu, whose CPUs (and the memory
+// per CPU that goes with them) come on top of the request: recorded
+// "billing=1,cpu=1,gres/gpu=1,mem=1G,node=1" for --cpus-per-gpu=2
+// --gpus=1, allocated with cpu=2,mem=2G.
+func appendReqTRES(b []byte, j *Job) []byte {
+	if jobGRES(j).CPUsPerTRES == "" {
+		return appendTRES(b, j, false)
+	}
+	req := *j
+	req.NumCPUs = max(j.NumTasks, 1) * max(j.CPUsPerTask, 1)
+	return appendTRES(b, &req, false)
+}
+
 // appendGPUTRES appends ",gres/gpu=N", nothing when n is 0.
 func appendGPUTRES(b []byte, n int) []byte {
 	if n <= 0 {

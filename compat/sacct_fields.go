@@ -272,7 +272,7 @@ var sacctFields = sync.OnceValue(func() []sacctField {
 			}
 			return appendInt(b, int64(max(r.j.NumNodes, 1))), true
 		}},
-		{"ReqTRES", 10, sacctStr, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendTRES(b, r.j, false), true })},
+		{"ReqTRES", 10, sacctStr, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendReqTRES(b, r.j), true })},
 		{"Reservation", 20, sacctStr, sacctNone},
 		{"ReservationId", 8, sacctNum, sacctNone},
 		{"Reserved", 10, sacctNum, jobOnly(func(b []byte, r *sacctRow) ([]byte, bool) { return appendLongClock(b, jobReserved(r)), true })},
