@@ -293,3 +293,20 @@ func FuzzGRESOf(f *testing.F) {
 		}
 	})
 }
+
+// TestScontrolMemPerGPU: a --mem-per-gpu=1G --gpus=1 job shows its memory
+// in TRES and none per node, as recorded (internal/compatdiff/testdata/gpu/mpg.txt).
+func TestScontrolMemPerGPU(t *testing.T) {
+	t.Parallel()
+	j := gpuRunning(gpuJob(10496, "mpg", 4294901609, at(19, 48, 17), GRES{MemPerTRES: "gres:gpu:1024", PerJob: "gres:gpu:1"}, 1), at(19, 48, 20), 0)
+	j.MinMemoryMB, j.MemPerCPU = 1024, false
+	var b strings.Builder
+	if err := ScontrolShowJob(&b, []*Job{j}, false, 0, at(19, 48, 21)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"   TRES=cpu=1,mem=1G,node=1,billing=1,gres/gpu=1\n", "   MinCPUsNode=1 MinMemoryNode=0 MinTmpDiskNode=0\n", "   MemPerTres=gres:gpu:1024\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("scontrol show job lacks %q:\n%s", want, b.String())
+		}
+	}
+}

@@ -230,12 +230,18 @@ func appendScontrolJob(b []byte, j *Job, oneLiner bool, details int, now time.Ti
 
 	r.add("MinCPUsNode=")
 	r.b = appendInt(r.b, int64(max(j.CPUsPerTask, 1)))
-	if j.MemPerCPU {
+	switch {
+	case j.MemPerCPU:
 		r.add(" MinMemoryCPU=")
-	} else {
+		r.b = appendMemMB(r.b, j.MinMemoryMB)
+	case jobGRES(j).MemPerTRES != "":
+		// --mem-per-gpu: the memory is the GPUs' (TRES mem=), none per
+		// node (recorded: MinMemoryNode=0 with MemPerTres=gres:gpu:1024).
+		r.add(" MinMemoryNode=0")
+	default:
 		r.add(" MinMemoryNode=")
+		r.b = appendMemMB(r.b, j.MinMemoryMB)
 	}
-	r.b = appendMemMB(r.b, j.MinMemoryMB)
 	r.add(" MinTmpDiskNode=0")
 	r.end()
 	r.add("Features=(null) DelayBoot=00:00:00")
