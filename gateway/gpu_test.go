@@ -198,6 +198,12 @@ func TestGPURefused(t *testing.T) {
 		t.Fatalf("scontrol release: %+v", r)
 	}
 	d.waitReason(t, held, "BadConstraints")
+	d.srv.mu.RLock()
+	v := d.view(d.srv.live[held])
+	d.srv.mu.RUnlock()
+	if v.Priority != 0 {
+		t.Errorf("released job that can never run: priority %d, want 0 (as recorded)", v.Priority)
+	}
 }
 
 // The GPUs of a running job are taken again after a restart: a job

@@ -9,6 +9,10 @@ import (
 	"skyport/queue"
 )
 
+// reasonBadConstraints is the reason of a job no node can ever hold
+// (recorded: a released held job asking for 3 GPUs of 2; Priority=0).
+const reasonBadConstraints = "BadConstraints"
+
 // schedule is the scheduler loop: it runs a pass whenever a job is
 // submitted or ends (poke), and once a second for time-based changes.
 func (s *Server) schedule(ctx context.Context) {
@@ -249,7 +253,7 @@ func (s *Server) place(j *queue.Job, p *partition, blocked map[string]bool) (str
 	case int64(p.cfg.MaxTime) >= 0 && (j.TimeLimit < 0 || j.TimeLimit > int64(p.cfg.MaxTime)):
 		return "PartitionTimeLimit", nil
 	case j.GRES != "" && !p.offersGPUs(j.GPUs):
-		return "BadConstraints", nil // a released held job asking for more GPUs than a node has
+		return reasonBadConstraints, nil // a released held job asking for more GPUs than a node has
 	case blocked[p.gateName] || (j.GRES != "" && blocked[gpuBlock(p.gateName)]):
 		return "Priority", nil
 	}

@@ -65,11 +65,15 @@ func (s *Server) fillView(v *compat.Job, j *queue.Job, reason string, need compa
 	if reason == "" {
 		reason = "None"
 	}
+	prio := priorityOf(j)
+	if reason == reasonBadConstraints {
+		prio = 0 // a job that can never run, as slurmctld shows it
+	}
 	*v = compat.Job{
 		JobID: j.ID, ArrayJobID: j.ArrayJobID, ArrayTaskID: j.ArrayTaskID, ArrayTasks: arrayTasksView(j),
 		Name: j.Name, User: j.User, UID: j.UID, Group: j.Group, GID: j.GID,
 		Account: j.Account, QOS: j.QOS, Cluster: j.Cluster,
-		Partition: j.Partition, State: string(j.State), Reason: reason, Priority: priorityOf(j),
+		Partition: j.Partition, State: string(j.State), Reason: reason, Priority: prio,
 		SubmitTime: j.SubmitTime, StartTime: j.StartTime, EndTime: j.EndTime,
 		TimeLimit: j.TimeLimit, NumNodes: max(j.MinNodes, 1), NumCPUs: jobCPUs(j),
 		NodeList: j.NodeList,
