@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -416,4 +417,38 @@ func TestReusedSupervisorsManyJobs(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// TestIdleSupervisorDies: an idle supervisor killed from outside leaves
+// the idle list, and the next Start runs on another.
+func TestIdleSupervisorDies(t *testing.T) {
+	t.Parallel()
+	ctx := testCtx(t)
+	g := openTest(t, t.TempDir())
+	wd := t.TempDir()
+	h, err := g.Start(ctx, testSpec(1, wd, "#!/bin/sh\ntrue\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Wait(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	sp := idleSupervisor(ctx, t, g)
+	if err := syscall.Kill(sp.pid, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-sp.dead
+	g.mu.Lock()
+	listed := slices.Contains(g.spares, sp)
+	g.mu.Unlock()
+	if listed {
+		t.Error("a dead supervisor stays on the idle list")
+	}
+	h, err = g.Start(ctx, testSpec(2, wd, "#!/bin/sh\nexit 4\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e, err := g.Wait(ctx, h); err != nil || e.Code != 4 {
+		t.Errorf("Wait after an idle supervisor died = %+v, %v; want code 4", e, err)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -102,6 +103,7 @@ func (g *Gate) listen(sp *spare) {
 		line, err := in.ReadString('\n')
 		if err != nil {
 			_ = sp.ctl.Close()
+			g.forget(sp)
 			return
 		}
 		switch line {
@@ -189,6 +191,13 @@ func (g *Gate) idle(sp *spare) {
 		return
 	}
 	g.spares = append(g.spares, sp)
+}
+
+// forget takes a supervisor that is gone off the idle list.
+func (g *Gate) forget(sp *spare) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.spares = slices.DeleteFunc(g.spares, func(s *spare) bool { return s == sp })
 }
 
 // dropSpares lets the idle supervisors go (at Close).
