@@ -14,12 +14,15 @@ import (
 //	1 ID  2 Name  3 State  4 ExitCode  5 ExitSignal  6 CancelledBy  7 ByUser
 //	8 Start  9 End  10 NTasks  11 CPUs  12 MaxRSSKB  13 UserCPU  14 SystemCPU
 
-// stepsField is the Job field that holds Steps.
-func stepsField(num uint64) field {
+// nestedField is a Job field holding a list, stored as one
+// length-delimited field per element, in order, each the nested record
+// enc makes and dec reads back (false: corrupt).
+func nestedField[T any](num uint64, at func(*Job) *[]T, enc func(*T) []byte, dec func([]byte) (T, bool)) field {
 	return field{num, wireBytes,
 		func(w []byte, j *Job) []byte {
-			for i := range j.Steps {
-				b := encodeStep(nil, &j.Steps[i])
+			list := *at(j)
+			for i := range list {
+				b := enc(&list[i])
 				w = appendKey(w, num, wireBytes)
 				w = binary.AppendUvarint(w, uint64(len(b)))
 				w = append(w, b...)
@@ -31,13 +34,20 @@ func stepsField(num uint64) field {
 			if r.err != nil {
 				return
 			}
-			st, ok := decodeStep(b)
+			v, ok := dec(b)
 			if !ok {
 				r.fail()
 				return
 			}
-			j.Steps = append(j.Steps, st)
+			list := at(j)
+			*list = append(*list, v)
 		}}
+}
+
+// stepsField is the Job field that holds Steps.
+func stepsField(num uint64) field {
+	return nestedField(num, func(j *Job) *[]Step { return &j.Steps },
+		func(s *Step) []byte { return encodeStep(nil, s) }, decodeStep)
 }
 
 // encodeNested and decodeNested are encodeJob and decodeJob, reached
@@ -51,32 +61,21 @@ var (
 func init() { encodeNested, decodeNested = encodeJob, decodeJob }
 
 // pastRunsField is Job.PastRuns: each earlier run a nested job record
-// (formatRecord included), in order.
+// (formatRecord included), one level deep.
 func pastRunsField(num uint64) field {
-	return field{num, wireBytes,
-		func(w []byte, j *Job) []byte {
-			for i := range j.PastRuns {
-				past := j.PastRuns[i]
-				past.PastRuns = nil // one level only
-				b := encodeNested(&past)
-				w = appendKey(w, num, wireBytes)
-				w = binary.AppendUvarint(w, uint64(len(b)))
-				w = append(w, b...)
-			}
-			return w
+	return nestedField(num, func(j *Job) *[]Job { return &j.PastRuns },
+		func(p *Job) []byte {
+			past := *p
+			past.PastRuns = nil // one level only
+			return encodeNested(&past)
 		},
-		func(r *reader, j *Job) {
-			b := r.bytes()
-			if r.err != nil {
-				return
-			}
+		func(b []byte) (Job, bool) {
 			past, err := decodeNested(b)
 			if err != nil || len(past.PastRuns) > 0 {
-				r.fail()
-				return
+				return Job{}, false
 			}
-			j.PastRuns = append(j.PastRuns, *past)
-		}}
+			return *past, true
+		})
 }
 
 // encodeStep appends the nested record of s to w.
