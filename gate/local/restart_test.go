@@ -273,6 +273,20 @@ func BenchmarkStartWait(b *testing.B) {
 	}
 }
 
+// warmSupervisor runs a first job through g (in wd) and returns the idle
+// supervisor the gate has then.
+func warmSupervisor(ctx context.Context, t *testing.T, g *Gate, wd string) *spare {
+	t.Helper()
+	h, err := g.Start(ctx, testSpec(1, wd, "#!/bin/sh\ntrue\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.Wait(ctx, h); err != nil {
+		t.Fatal(err)
+	}
+	return idleSupervisor(ctx, t, g)
+}
+
 // idleSupervisor waits until the gate has an idle reusable supervisor
 // and returns it.
 func idleSupervisor(ctx context.Context, t *testing.T, g *Gate) *spare {
@@ -363,19 +377,12 @@ func TestReusedSupervisorOutlivesDaemon(t *testing.T) {
 	ctx := testCtx(t)
 	state, wd := t.TempDir(), t.TempDir()
 	g := openTest(t, state)
-	h, err := g.Start(ctx, testSpec(1, wd, "#!/bin/sh\ntrue\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.Wait(ctx, h); err != nil {
-		t.Fatal(err)
-	}
-	sp := idleSupervisor(ctx, t, g)
+	sp := warmSupervisor(ctx, t, g, wd)
 	ticks, err := startTicks(sp.pid)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err = g.Start(ctx, testSpec(2, wd, "#!/bin/sh\nsleep 1\nexit 7\n"))
+	h, err := g.Start(ctx, testSpec(2, wd, "#!/bin/sh\nsleep 1\nexit 7\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -426,14 +433,7 @@ func TestIdleSupervisorDies(t *testing.T) {
 	ctx := testCtx(t)
 	g := openTest(t, t.TempDir())
 	wd := t.TempDir()
-	h, err := g.Start(ctx, testSpec(1, wd, "#!/bin/sh\ntrue\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := g.Wait(ctx, h); err != nil {
-		t.Fatal(err)
-	}
-	sp := idleSupervisor(ctx, t, g)
+	sp := warmSupervisor(ctx, t, g, wd)
 	if err := syscall.Kill(sp.pid, syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +444,7 @@ func TestIdleSupervisorDies(t *testing.T) {
 	if listed {
 		t.Error("a dead supervisor stays on the idle list")
 	}
-	h, err = g.Start(ctx, testSpec(2, wd, "#!/bin/sh\nexit 4\n"))
+	h, err := g.Start(ctx, testSpec(2, wd, "#!/bin/sh\nexit 4\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
