@@ -116,21 +116,7 @@ func pastRun(r *queue.Job, out outcome, ex gate.Exit, end time.Time) queue.Job {
 		p.State = out.state
 	}
 	p.ExitCode, p.ExitSignal = 0, 0
-	p.BatchState, p.BatchExitCode, p.BatchSignal = out.batch, out.batchCode, out.batchSignal
-	if r.Interactive {
-		p.BatchState = ""
-	}
-	p.EndTime = end.UTC()
-	if !ex.Start.IsZero() {
-		p.StartTime = ex.Start.UTC()
-	}
-	if p.StartTime.IsZero() || p.StartTime.After(p.EndTime) {
-		p.StartTime = p.EndTime
-	}
-	closeSteps(&p, p.EndTime) // steps.go
-	p.MaxRSSKB = ex.MaxRSSKB
-	p.UserCPU, p.SystemCPU = int64(ex.UserCPU), int64(ex.SystemCPU)
-	p.TotalCPU = p.UserCPU + p.SystemCPU
+	recordRunEnd(&p, out, ex, end) // runner.go
 	return p
 }
 

@@ -157,6 +157,26 @@ func (s *Server) watch(ctx context.Context, j *queue.Job) {
 	s.finish(ctx, j, ex)
 }
 
+// recordRunEnd records on r how its run ended (ex, as out, at end): the
+// batch step, the end and start times, its steps closed, its usage.
+func recordRunEnd(r *queue.Job, out outcome, ex gate.Exit, end time.Time) {
+	r.BatchState, r.BatchExitCode, r.BatchSignal = out.batch, out.batchCode, out.batchSignal
+	if r.Interactive {
+		r.BatchState = "" // srun's allocation has no batch step
+	}
+	r.EndTime = end.UTC()
+	closeSteps(r, r.EndTime) // steps.go
+	if !ex.Start.IsZero() {
+		r.StartTime = ex.Start.UTC()
+	}
+	if r.StartTime.IsZero() || r.StartTime.After(r.EndTime) {
+		r.StartTime = r.EndTime
+	}
+	r.MaxRSSKB = ex.MaxRSSKB
+	r.UserCPU, r.SystemCPU = int64(ex.UserCPU), int64(ex.SystemCPU)
+	r.TotalCPU = r.UserCPU + r.SystemCPU
+}
+
 // causeNodeFail marks an Exit the gate could not report: the node is gone.
 const causeNodeFail = gate.CauseNodeFail
 
@@ -189,21 +209,7 @@ func (s *Server) finish(ctx context.Context, j *queue.Job, ex gate.Exit) {
 		r.State = out.state
 		r.Reason = out.reason
 		r.ExitCode, r.ExitSignal = out.code, out.signal
-		r.BatchState, r.BatchExitCode, r.BatchSignal = out.batch, out.batchCode, out.batchSignal
-		if r.Interactive {
-			r.BatchState = "" // srun's allocation has no batch step
-		}
-		r.EndTime = end.UTC()
-		closeSteps(r, r.EndTime) // steps.go
-		if !ex.Start.IsZero() {
-			r.StartTime = ex.Start.UTC()
-		}
-		if r.StartTime.IsZero() || r.StartTime.After(r.EndTime) {
-			r.StartTime = r.EndTime
-		}
-		r.MaxRSSKB = ex.MaxRSSKB
-		r.UserCPU, r.SystemCPU = int64(ex.UserCPU), int64(ex.SystemCPU)
-		r.TotalCPU = r.UserCPU + r.SystemCPU
+		recordRunEnd(r, out, ex, end)
 		return nil
 	})
 	if err != nil && !errors.Is(err, errSkip) {

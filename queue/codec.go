@@ -102,6 +102,21 @@ func decodeJob(data []byte) (*Job, error) {
 	return j, nil
 }
 
+// readOptions reads the optional last part of stored blobs, the
+// Options, into b: they came later, so a record may end without them;
+// anything after them is corrupt.
+func readOptions(r *reader, b *Blobs) {
+	if r.err != nil || len(r.data) == 0 {
+		return
+	}
+	if opts := r.bytes(); len(opts) > 0 {
+		b.Options = append([]byte(nil), opts...)
+	}
+	if len(r.data) > 0 {
+		r.fail()
+	}
+}
+
 // encodeBlobs returns the stored form of b.
 func encodeBlobs(b Blobs) []byte {
 	n := 1 + 3*binary.MaxVarintLen64 + len(b.Script) + len(b.Options)
@@ -154,15 +169,7 @@ func decodeBlobs(data []byte) (Blobs, error) {
 			b.Env[i] = string(r.bytes())
 		}
 	}
-	if r.err == nil && len(r.data) > 0 {
-		// Options came later: a record without them ends after Env.
-		if opts := r.bytes(); len(opts) > 0 {
-			b.Options = append([]byte(nil), opts...)
-		}
-		if len(r.data) > 0 {
-			r.fail()
-		}
-	}
+	readOptions(&r, &b)
 	if r.err != nil {
 		return Blobs{}, fmt.Errorf("queue: decode blobs: %w", r.err)
 	}

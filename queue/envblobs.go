@@ -116,14 +116,7 @@ func decodeStored(txn *badger.Txn, data []byte) (Blobs, error) {
 	if script := r.bytes(); len(script) > 0 {
 		b.Script = append([]byte(nil), script...)
 	}
-	if r.err == nil && len(r.data) > 0 {
-		if opts := r.bytes(); len(opts) > 0 {
-			b.Options = append([]byte(nil), opts...)
-		}
-		if len(r.data) > 0 {
-			r.fail()
-		}
-	}
+	readOptions(&r, &b)
 	if r.err != nil {
 		return Blobs{}, fmt.Errorf("queue: decode blobs: %w", r.err)
 	}
