@@ -123,6 +123,13 @@ func (s *Server) DropAll() int {
 	return n
 }
 
+// Conns returns how many connections are open.
+func (s *Server) Conns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 // Close stops the server and drops its connections.
 func (s *Server) Close() {
 	_ = s.ln.Close()
